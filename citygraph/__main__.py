@@ -1,0 +1,3 @@
+from citygraph.cli import main
+
+raise SystemExit(main())

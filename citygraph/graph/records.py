@@ -1,0 +1,178 @@
+"""The domain: plain typed records read from the graph. GraphQL types in `schema/` describe these."""
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+
+class Region(Enum):
+    INNER_LONDON = "INNER_LONDON"
+    OUTER_LONDON = "OUTER_LONDON"
+    OTHER = "OTHER"
+
+
+class Hosting(Enum):
+    ON_PREMISES = "ON_PREMISES"
+    CLOUD = "CLOUD"
+    SAAS = "SAAS"
+    HYBRID = "HYBRID"
+    UNKNOWN = "UNKNOWN"
+
+
+class ServiceKind(Enum):
+    FRONTLINE = "FRONTLINE"
+    CORPORATE = "CORPORATE"
+
+
+class ConcentrationMeasure(Enum):
+    CONTRACT_COUNT = "CONTRACT_COUNT"
+    CONTRACT_VALUE = "CONTRACT_VALUE"
+
+
+class EntityKind(Enum):
+    BOROUGH = "BOROUGH"
+    SUPPLIER = "SUPPLIER"
+    SYSTEM = "SYSTEM"
+    CONTRACT = "CONTRACT"
+    SKILL = "SKILL"
+    SERVICE_AREA = "SERVICE_AREA"
+    PARTNERSHIP = "PARTNERSHIP"
+
+
+@dataclass(slots=True)
+class Borough:
+    code: str
+    name: str
+    region: Region
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Borough":
+        return cls(row["code"], row["name"], Region(row["region"]))
+
+
+@dataclass(slots=True)
+class Partnership:
+    name: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Partnership":
+        return cls(row["name"])
+
+
+@dataclass(slots=True)
+class ServiceArea:
+    name: str
+    kind: ServiceKind
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "ServiceArea":
+        return cls(row["name"], ServiceKind(row["kind"]))
+
+
+@dataclass(slots=True)
+class Supplier:
+    id: str
+    name: str
+    sme: bool
+    company_number: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Supplier":
+        return cls(row["id"], row["name"], bool(row.get("sme")), row.get("companyNumber"))
+
+
+@dataclass(slots=True)
+class System:
+    id: str
+    name: str
+    service_area_name: str | None
+    manufacturer_id: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "System":
+        return cls(row["id"], row["name"], row.get("serviceArea"), row.get("manufacturerId"))
+
+
+@dataclass(slots=True)
+class SystemUse:
+    borough_code: str
+    system_id: str
+    since: dt.date | None
+    hosting: Hosting
+    satisfaction: int | None
+    users: int | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "SystemUse":
+        return cls(
+            row["boroughCode"],
+            row["systemId"],
+            row.get("since"),
+            Hosting(row.get("hosting") or "UNKNOWN"),
+            row.get("satisfaction"),
+            row.get("users"),
+        )
+
+
+@dataclass(slots=True)
+class Contract:
+    id: str
+    title: str
+    borough_code: str | None
+    supplier_id: str | None
+    value_gbp: float | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    max_extension_date: dt.date | None
+    source: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Contract":
+        value = row.get("valueGbp")
+        return cls(
+            row["id"],
+            row["title"],
+            row.get("boroughCode"),
+            row.get("supplierId"),
+            None if value is None else float(value),
+            row.get("startDate"),
+            row.get("endDate"),
+            row.get("maxExtensionDate"),
+            row.get("source") or "",
+        )
+
+
+@dataclass(slots=True)
+class Skill:
+    name: str
+    category: str | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Skill":
+        return cls(row["name"], row.get("category"))
+
+
+@dataclass(slots=True)
+class SkillRating:
+    borough_code: str
+    skill_name: str
+    level: int
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "SkillRating":
+        return cls(row["boroughCode"], row["skillName"], int(row["level"]))
+
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    """One page of an ordered list; `total` counts the whole list and runs only when called."""
+
+    items: list[T]
+    offset: int
+    has_next_page: bool
+    total: Callable[[], Awaitable[int]] = field(repr=False)

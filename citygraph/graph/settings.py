@@ -1,0 +1,40 @@
+"""Settings from the environment (and an optional `.env`); see the settings table in README.md."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# CPV prefixes that make a procurement "technology": software packages (48), IT services (72),
+# computer equipment (302), radio/telecoms equipment (324), telecommunications services (642).
+DEFAULT_IT_CPV_PREFIXES = ("48", "72", "302", "324", "642")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+
+    home: Path = Field(default=Path(".citygraph"), alias="CITYGRAPH_HOME")
+    bolt_port: int = Field(default=7687, ge=1, le=65535, alias="CITYGRAPH_BOLT_PORT")
+    neo4j_heap: str = Field(default="1g", alias="CITYGRAPH_NEO4J_HEAP")
+    neo4j_pagecache_mb: int = Field(default=512, ge=16, alias="CITYGRAPH_NEO4J_PAGECACHE_MB")
+    launcher_jar: Path | None = Field(default=None, alias="CITYGRAPH_LAUNCHER_JAR")
+
+    trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
+    trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
+    max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
+    it_cpv_prefixes: tuple[str, ...] = Field(default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES")
+
+    @property
+    def embedded(self) -> bool:
+        return self.neo4j_uri is None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,3 @@
+// Empties the database (tests, `citygraph reset`). Constraints and indexes stay.
+MATCH (n)
+DETACH DELETE n

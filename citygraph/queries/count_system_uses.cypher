@@ -1,0 +1,2 @@
+MATCH ()-[u:USES]->()
+RETURN count(u) AS count

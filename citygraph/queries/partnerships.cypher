@@ -1,0 +1,3 @@
+MATCH (p:Partnership)
+RETURN p {.name} AS item
+ORDER BY p.name

@@ -1,0 +1,1 @@
+"""GraphQL arguments → loaders and queries → domain records. Nothing here knows about strawberry types."""

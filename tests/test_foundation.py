@@ -1,0 +1,54 @@
+"""The first slice through every layer: seed the councils, ask for them over HTTP."""
+
+import httpx
+
+from citygraph.graph.database import Database
+from citygraph.graph.reference import seed
+from tests.conftest import gql
+
+
+async def test_seed_loads_33_councils_with_regions_and_partnerships(db: Database, client: httpx.AsyncClient):
+    assert await seed(db) == 33
+    body = await gql(client, "{ boroughs { code name region partnerships { name } } }")
+    boroughs = body["data"]["boroughs"]
+    assert [b["code"] for b in sorted(boroughs, key=lambda b: b["code"])] == [f"E090000{n:02d}" for n in range(1, 34)]
+    assert [b["name"] for b in boroughs] == sorted(b["name"] for b in boroughs)
+    by_name = {b["name"]: b for b in boroughs}
+    assert by_name["Camden"]["region"] == "INNER_LONDON"
+    assert by_name["Bromley"]["region"] == "OUTER_LONDON"
+    assert by_name["Merton"]["partnerships"] == [{"name": "South London Partnership"}]
+    assert sum(b["region"] == "INNER_LONDON" for b in boroughs) == 14
+
+
+async def test_seed_twice_changes_nothing(db: Database):
+    await seed(db)
+    first = await db.run_text("MATCH (n) RETURN n {.*, labels: labels(n)} AS n ORDER BY n.code, n.name")
+    await seed(db)
+    second = await db.run_text("MATCH (n) RETURN n {.*, labels: labels(n)} AS n ORDER BY n.code, n.name")
+    assert first == second
+    assert len(first) == 33 + 4
+
+
+async def test_borough_by_code_and_unknown_code(db: Database, client: httpx.AsyncClient):
+    await seed(db)
+    body = await gql(client, '{ a: borough(code: "E09000024") { name } b: borough(code: "NOPE") { name } }')
+    assert body["data"] == {"a": {"name": "Merton"}, "b": None}
+    assert "errors" not in body
+
+
+async def test_partnerships_list_their_boroughs(db: Database, client: httpx.AsyncClient):
+    await seed(db)
+    body = await gql(client, "{ partnerships { name boroughs { code } } }")
+    sizes = {p["name"]: len(p["boroughs"]) for p in body["data"]["partnerships"]}
+    assert sizes == {
+        "Central London Forward": 12,
+        "Local London": 9,
+        "South London Partnership": 5,
+        "West London Alliance": 7,
+    }
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient):
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
