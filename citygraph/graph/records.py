@@ -165,14 +165,66 @@ class SkillRating:
         return cls(row["boroughCode"], row["skillName"], int(row["level"]))
 
 
+@dataclass(frozen=True, slots=True)
+class ContractFilter:
+    """ContractWhere: every given condition must hold; None means "any"."""
+
+    borough_code: str | None = None
+    supplier_id: str | None = None
+    system_id: str | None = None
+    service_area: str | None = None
+    end_date_from: dt.date | None = None
+    end_date_to: dt.date | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "boroughCode": self.borough_code,
+            "supplierId": self.supplier_id,
+            "systemId": self.system_id,
+            "serviceArea": self.service_area,
+            "endDateFrom": self.end_date_from,
+            "endDateTo": self.end_date_to,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierFilter:
+    name_contains: str | None = None
+    sme: bool | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"nameContains": self.name_contains, "sme": self.sme}
+
+
+@dataclass(frozen=True, slots=True)
+class SystemFilter:
+    name_contains: str | None = None
+    service_area: str | None = None
+    manufacturer_id: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"nameContains": self.name_contains, "serviceArea": self.service_area, "manufacturerId": self.manufacturer_id}
+
+
 T = TypeVar("T")
 
 
 @dataclass(slots=True)
-class Page(Generic[T]):
-    """One page of an ordered list; `total` counts the whole list and runs only when called."""
+class Edge(Generic[T]):
+    cursor: str
+    node: T
 
-    items: list[T]
-    offset: int
+
+@dataclass(slots=True)
+class PageInfo:
     has_next_page: bool
+    end_cursor: str | None
+
+
+@dataclass(slots=True)
+class Page(Generic[T]):
+    """One page of an ordered list, as a connection; `total` counts the whole list, only when called."""
+
+    edges: list[Edge[T]]
+    page_info: PageInfo
     total: Callable[[], Awaitable[int]] = field(repr=False)

@@ -1,10 +1,12 @@
 """Settings from the environment (and an optional `.env`); see the settings table in README.md."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # CPV prefixes that make a procurement "technology": software packages (48), IT services (72),
 # computer equipment (302), radio/telecoms equipment (324), telecommunications services (642).
@@ -28,7 +30,21 @@ class Settings(BaseSettings):
     trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
     trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
     max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
-    it_cpv_prefixes: tuple[str, ...] = Field(default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES")
+    # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
+    it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"
+    )
+
+    @field_validator("it_cpv_prefixes", mode="before")
+    @classmethod
+    def _split_prefixes(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:  # an empty variable means "not set", not "nothing is IT"
+                return DEFAULT_IT_CPV_PREFIXES
+            items = json.loads(text) if text.startswith("[") else text.split(",")
+            return tuple(str(item).strip() for item in items if str(item).strip())
+        return value
 
     @property
     def embedded(self) -> bool:

@@ -1,27 +1,83 @@
 import strawberry
 from strawberry.types import Info
 
-from citygraph.resolvers import boroughs as boroughs_resolvers
+from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.extensions import EXTENSIONS
-from citygraph.schema.types import Borough, Partnership, Region
+from citygraph.schema.types import (
+    Borough,
+    Connection,
+    Contract,
+    ContractWhere,
+    Partnership,
+    Region,
+    ServiceArea,
+    Skill,
+    Supplier,
+    SupplierWhere,
+    System,
+    SystemWhere,
+)
 
 Ctx = Info[Context, None]
 
 
 @strawberry.type
-class Query:
+class EntityQuery:
     @strawberry.field(description="One council by its ONS GSS code; null when there is none.")
     async def borough(self, info: Ctx, code: strawberry.ID) -> Borough | None:
-        return await boroughs_resolvers.borough(info.context, code)
+        return await info.context.loaders.borough.load(code)
 
     @strawberry.field(description="Councils ordered by name, optionally of one region.")
     async def boroughs(self, info: Ctx, region: Region | None = None) -> list[Borough]:
-        return await boroughs_resolvers.boroughs(info.context, region)
+        return await entities.boroughs(info.context, region)
 
-    @strawberry.field
+    @strawberry.field(description="One supplier by id; null when there is none.")
+    async def supplier(self, info: Ctx, id: strawberry.ID) -> Supplier | None:
+        return await info.context.loaders.supplier.load(id)
+
+    @strawberry.field(description="Suppliers ordered by name, then id.")
+    async def suppliers(
+        self, info: Ctx, where: SupplierWhere | None = None, first: int | None = 50, after: str | None = None
+    ) -> Connection[Supplier]:
+        return await entities.suppliers(info.context, SupplierWhere.to_filter(where), first, after)
+
+    @strawberry.field(description="One system by id; null when there is none.")
+    async def system(self, info: Ctx, id: strawberry.ID) -> System | None:
+        return await info.context.loaders.system.load(id)
+
+    @strawberry.field(description="Systems ordered by name, then id.")
+    async def systems(
+        self, info: Ctx, where: SystemWhere | None = None, first: int | None = 50, after: str | None = None
+    ) -> Connection[System]:
+        return await entities.systems(info.context, SystemWhere.to_filter(where), first, after)
+
+    @strawberry.field(description="One contract by id; null when there is none.")
+    async def contract(self, info: Ctx, id: strawberry.ID) -> Contract | None:
+        return await info.context.loaders.contract.load(id)
+
+    @strawberry.field(description="Contracts ordered by endDate (unknown last), then id.")
+    async def contracts(
+        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
+    ) -> Connection[Contract]:
+        return await entities.contracts(info.context, ContractWhere.to_filter(where), first, after)
+
+    @strawberry.field(description="Ordered by name.")
+    async def service_areas(self, info: Ctx) -> list[ServiceArea]:
+        return await entities.service_areas(info.context)
+
+    @strawberry.field(description="Ordered by name.")
+    async def skills(self, info: Ctx) -> list[Skill]:
+        return await entities.skills(info.context)
+
+    @strawberry.field(description="Ordered by name.")
     async def partnerships(self, info: Ctx) -> list[Partnership]:
-        return await boroughs_resolvers.partnerships(info.context)
+        return await entities.partnerships(info.context)
+
+
+@strawberry.type
+class Query(EntityQuery):
+    """Entity lookups (EntityQuery) and the analytics."""
 
 
 schema = strawberry.Schema(query=Query, extensions=EXTENSIONS)

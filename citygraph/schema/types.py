@@ -1,11 +1,15 @@
 """GraphQL object types. At run time their root values are the domain records of `graph/records.py`:
-strawberry reads scalar fields by attribute, so records are served as they are, with no copying."""
+strawberry reads scalar fields by attribute, so records are served as they are, with no copying, and
+`self` in a resolver below is the record."""
 
+import datetime as dt
+from typing import Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from citygraph.graph import records as r
+from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 
 Region = strawberry.enum(r.Region)
@@ -15,23 +19,247 @@ ConcentrationMeasure = strawberry.enum(r.ConcentrationMeasure)
 EntityKind = strawberry.enum(r.EntityKind)
 
 Ctx = Info[Context, None]
+T = TypeVar("T")
+
+
+@strawberry.input
+class ContractWhere:
+    borough_code: strawberry.ID | None = None
+    supplier_id: strawberry.ID | None = None
+    system_id: strawberry.ID | None = None
+    service_area: str | None = None
+    end_date_from: dt.date | None = strawberry.field(default=None, description="inclusive")
+    end_date_to: dt.date | None = strawberry.field(default=None, description="inclusive")
+
+    @staticmethod
+    def to_filter(where: "ContractWhere | None") -> r.ContractFilter:
+        if where is None:
+            return r.ContractFilter()
+        return r.ContractFilter(
+            where.borough_code, where.supplier_id, where.system_id, where.service_area, where.end_date_from, where.end_date_to
+        )
+
+
+@strawberry.input
+class SupplierWhere:
+    name_contains: str | None = strawberry.field(default=None, description="case-insensitive")
+    sme: bool | None = None
+
+    @staticmethod
+    def to_filter(where: "SupplierWhere | None") -> r.SupplierFilter:
+        return r.SupplierFilter() if where is None else r.SupplierFilter(where.name_contains, where.sme)
+
+
+@strawberry.input
+class SystemWhere:
+    name_contains: str | None = strawberry.field(default=None, description="case-insensitive")
+    service_area: str | None = None
+    manufacturer_id: strawberry.ID | None = None
+
+    @staticmethod
+    def to_filter(where: "SystemWhere | None") -> r.SystemFilter:
+        if where is None:
+            return r.SystemFilter()
+        return r.SystemFilter(where.name_contains, where.service_area, where.manufacturer_id)
 
 
 @strawberry.type
-class Borough:
-    code: strawberry.ID
-    name: str
-    region: Region
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
 
-    @strawberry.field
-    async def partnerships(self, info: Ctx) -> list["Partnership"]:
-        return await info.context.loaders.partnerships_of_borough.load(self.code)
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    page_info: PageInfo
+    edges: list[Edge[T]]
+
+    @strawberry.field(description="Number of items in the whole list; counted only when asked for.")
+    async def total_count(self) -> int:
+        return await self.total()  # type: ignore[attr-defined]
 
 
 @strawberry.type
 class Partnership:
     name: strawberry.ID
 
-    @strawberry.field
-    async def boroughs(self, info: Ctx) -> list[Borough]:
+    @strawberry.field(description="Ordered by name.")
+    async def boroughs(self, info: Ctx) -> list["Borough"]:
         return await info.context.loaders.boroughs_of_partnership.load(self.name)
+
+
+@strawberry.type
+class Borough:
+    code: strawberry.ID = strawberry.field(description='ONS GSS code, e.g. "E09000007"')
+    name: str
+    region: Region
+
+    @strawberry.field
+    async def partnerships(self, info: Ctx) -> list[Partnership]:
+        return await info.context.loaders.partnerships_of_borough.load(self.code)
+
+    @strawberry.field(description="Ordered by system name.")
+    async def system_uses(self, info: Ctx) -> list["SystemUse"]:
+        return await info.context.loaders.system_uses_of_borough.load(self.code)
+
+    @strawberry.field(description="Ordered by name.")
+    async def systems(self, info: Ctx) -> list["System"]:
+        return await info.context.loaders.systems_of_borough.load(self.code)
+
+    @strawberry.field(description="Contract counterparties plus manufacturers of the systems it uses; by name.")
+    async def suppliers(self, info: Ctx) -> list["Supplier"]:
+        return await info.context.loaders.suppliers_of_borough.load(self.code)
+
+    @strawberry.field(description="Ordered by endDate, then id.")
+    async def contracts(
+        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
+    ) -> Connection["Contract"]:
+        loaders = info.context.loaders
+        return await entities.owned_contracts(
+            info.context,
+            loaders.contract_pages_of_borough,
+            loaders.contract_counts_of_borough,
+            self.code,
+            ContractWhere.to_filter(where),
+            first,
+            after,
+        )
+
+    @strawberry.field(description="Ordered by skill name.")
+    async def skills(self, info: Ctx) -> list["SkillRating"]:
+        return await info.context.loaders.skill_ratings_of_borough.load(self.code)
+
+
+@strawberry.type
+class ServiceArea:
+    name: strawberry.ID
+    kind: ServiceKind
+
+    @strawberry.field(description="Ordered by name.")
+    async def systems(self, info: Ctx) -> list["System"]:
+        return await info.context.loaders.systems_of_service_area.load(self.name)
+
+
+@strawberry.type
+class Supplier:
+    id: strawberry.ID
+    name: str
+    sme: bool
+    company_number: str | None
+
+    @strawberry.field(description="Systems it manufactures, ordered by name.")
+    async def systems(self, info: Ctx) -> list["System"]:
+        return await info.context.loaders.systems_of_supplier.load(self.id)
+
+    @strawberry.field(description="Boroughs it supplies (contract or manufactured system in use), by name.")
+    async def boroughs(self, info: Ctx) -> list[Borough]:
+        return await info.context.loaders.boroughs_of_supplier.load(self.id)
+
+    @strawberry.field(description="Ordered by endDate, then id.")
+    async def contracts(
+        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
+    ) -> Connection["Contract"]:
+        loaders = info.context.loaders
+        return await entities.owned_contracts(
+            info.context,
+            loaders.contract_pages_of_supplier,
+            loaders.contract_counts_of_supplier,
+            self.id,
+            ContractWhere.to_filter(where),
+            first,
+            after,
+        )
+
+
+@strawberry.type
+class System:
+    id: strawberry.ID
+    name: str
+
+    @strawberry.field
+    async def service_area(self, info: Ctx) -> ServiceArea:
+        return await info.context.loaders.service_area.load(self.service_area_name)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def manufacturer(self, info: Ctx) -> Supplier:
+        return await info.context.loaders.supplier.load(self.manufacturer_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Ordered by borough name.")
+    async def uses(self, info: Ctx) -> list["SystemUse"]:
+        return await info.context.loaders.system_uses_of_system.load(self.id)
+
+    @strawberry.field(description="Boroughs that use it, ordered by name.")
+    async def boroughs(self, info: Ctx) -> list[Borough]:
+        return await info.context.loaders.boroughs_of_system.load(self.id)
+
+    @strawberry.field(description="Mean of non-null SystemUse.satisfaction; null when none.")
+    async def average_satisfaction(self, info: Ctx) -> float | None:
+        return await info.context.loaders.average_satisfaction.load(self.id)
+
+
+@strawberry.type
+class SystemUse:
+    since: dt.date | None
+    hosting: Hosting
+    satisfaction: int | None = strawberry.field(description="1 (very poor) .. 5 (excellent)")
+    users: int | None
+
+    @strawberry.field
+    async def borough(self, info: Ctx) -> Borough:
+        return await info.context.loaders.borough.load(self.borough_code)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def system(self, info: Ctx) -> System:
+        return await info.context.loaders.system.load(self.system_id)  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class Contract:
+    id: strawberry.ID
+    title: str
+    value_gbp: float | None = strawberry.field(description="Total contract value in pounds.")
+    start_date: dt.date | None
+    end_date: dt.date | None
+    max_extension_date: dt.date | None
+    source: str = strawberry.field(description='Where the record came from, e.g. "survey-2026" or an OCDS ocid.')
+
+    @strawberry.field
+    async def borough(self, info: Ctx) -> Borough:
+        return await info.context.loaders.borough.load(self.borough_code)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def supplier(self, info: Ctx) -> Supplier:
+        return await info.context.loaders.supplier.load(self.supplier_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Ordered by name.")
+    async def systems(self, info: Ctx) -> list[System]:
+        return await info.context.loaders.systems_of_contract.load(self.id)
+
+
+@strawberry.type
+class Skill:
+    name: strawberry.ID
+    category: str | None
+
+    @strawberry.field(description="Ordered by borough name.")
+    async def ratings(self, info: Ctx) -> list["SkillRating"]:
+        return await info.context.loaders.skill_ratings_of_skill.load(self.name)
+
+
+@strawberry.type
+class SkillRating:
+    level: int = strawberry.field(description="1 (none) .. 5 (expert)")
+
+    @strawberry.field
+    async def borough(self, info: Ctx) -> Borough:
+        return await info.context.loaders.borough.load(self.borough_code)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def skill(self, info: Ctx) -> Skill:
+        return await info.context.loaders.skill.load(self.skill_name)  # type: ignore[attr-defined]

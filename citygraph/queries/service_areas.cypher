@@ -1,0 +1,3 @@
+MATCH (a:ServiceArea)
+RETURN a {.name, .kind} AS item
+ORDER BY a.name

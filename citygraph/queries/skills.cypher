@@ -1,0 +1,3 @@
+MATCH (k:Skill)
+RETURN k {.name, .category} AS item
+ORDER BY k.name

@@ -1,0 +1,4 @@
+MATCH (x:Supplier)
+WHERE ($where.nameContains IS NULL OR toLower(x.name) CONTAINS toLower($where.nameContains))
+  AND ($where.sme IS NULL OR coalesce(x.sme, false) = $where.sme)
+RETURN count(x) AS count

@@ -1,0 +1,6 @@
+MATCH (x:Supplier)
+WHERE ($where.nameContains IS NULL OR toLower(x.name) CONTAINS toLower($where.nameContains))
+  AND ($where.sme IS NULL OR coalesce(x.sme, false) = $where.sme)
+RETURN x {.id, .name, .sme, .companyNumber} AS item
+ORDER BY x.name, x.id
+SKIP $offset LIMIT $limit
