@@ -96,6 +96,26 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from citygraph.graph import ocds
+
+    # Every file is read before anything is written, so a broken file leaves the graph untouched.
+    try:
+        files = [ocds.read_file(Path(name), settings.it_cpv_prefixes, args.all_cpv) for name in args.files]
+    except ocds.OcdsError as error:
+        err(f"citygraph load-ocds: {error}")
+        return 1
+
+    async def work(db: Database) -> None:
+        await ocds.load(db, files, progress=err)
+
+    with_db(settings, work)
+    print("\n".join(ocds.summary(files)))
+    return 0
+
+
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
     params: dict[str, Any] = json.loads(args.params) if args.params else {}
 
@@ -110,6 +130,65 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     for row in rows:
         print(json.dumps(row, default=str, sort_keys=True))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from citygraph.graph.bundle import BundleInvalid
+    from citygraph.graph.importer import ImportReport, load_bundle
+
+    def progress(kind: str, done: int, total: int) -> None:
+        # A line rewritten in place; only on a terminal, so logs and pipes stay clean.
+        end = "\n" if done == total else ""
+        print(f"\r\033[Kloading {kind}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
+
+    async def work(db: Database) -> ImportReport:
+        return await load_bundle(
+            db,
+            Path(args.path),
+            dry_run=args.dry_run,
+            source=args.source,
+            progress=progress if sys.stderr.isatty() else None,
+        )
+
+    try:
+        report = with_db(settings, work)
+    except BundleInvalid as invalid:
+        for problem in invalid.problems:
+            err(str(problem))
+        err(f"citygraph load: {len(invalid.problems)} problem(s) in {args.path}; nothing was written")
+        return 1
+    print(report.summary())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Generates a synthetic bundle (docs/demo-data.md) into --out, then loads it like `citygraph load`."""
+    import time
+    from pathlib import Path
+
+    from citygraph.graph import demo
+    from citygraph.graph.importer import ImportReport
+
+    seed = demo.DEFAULT_SEED if args.seed is None else args.seed
+    folder = Path(args.out) if args.out else settings.home / f"demo-{args.scale}-{seed}"
+    started = time.perf_counter()
+    counts = demo.generate(folder, args.scale, seed)
+    err(f"generated {sum(counts.values()):,} rows in {folder} ({time.perf_counter() - started:.1f}s)")
+
+    def progress(kind: str, done: int, total: int) -> None:
+        if done == total:
+            err(f"loaded {kind}: {total:,}")
+
+    async def work(db: Database) -> ImportReport:
+        return await demo.load(db, folder, args.scale, seed, progress=progress)
+
+    started = time.perf_counter()
+    report = with_db(settings, work)
+    err(f"loaded in {time.perf_counter() - started:.1f}s")
+    print(report.summary())
     return 0
 
 
@@ -197,12 +276,23 @@ def build_parser() -> argparse.ArgumentParser:
     neo4j_commands.add_parser("status", help="running or not (exit 3 when not)").set_defaults(func=cmd_neo4j_status)
 
     add("seed", cmd_seed, "load the 33 London councils and their partnerships (reference data)")
+    load_ocds = add("load-ocds", cmd_load_ocds, "import contract awards from OCDS release or record packages (JSON)")
+    load_ocds.add_argument("files", nargs="+", metavar="FILE", help="OCDS release or record package")
+    load_ocds.add_argument("--all-cpv", action="store_true", help="import every award, not only IT ones (CPV)")
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
     cypher = add("cypher", cmd_cypher, "run one read-only Cypher query, print rows as JSON lines")
     cypher.add_argument("query")
     cypher.add_argument("--params", help='parameters as a JSON object, e.g. \'{"code": "E09000007"}\'')
+    load = add("load", cmd_load, "validate an import bundle (a folder of CSV files) and write it to the graph")
+    load.add_argument("path", help="the bundle folder (see docs/importing.md)")
+    load.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
+    load.add_argument("--source", help='the source recorded on what is written; default "bundle:<folder name>"')
+    demo = add("demo", cmd_demo, "generate a synthetic bundle (real councils, invented suppliers) and load it")
+    demo.add_argument("--scale", choices=("london", "uk"), default="london", help="33 London councils or ~380 UK")
+    demo.add_argument("--seed", type=int, help="same seed, same bundle byte for byte (default: demo.DEFAULT_SEED)")
+    demo.add_argument("--out", help="where to write the CSV files; default CITYGRAPH_HOME/demo-<scale>-<seed>")
     add("schema", cmd_schema, "print the GraphQL schema (SDL)")
 
     for name, func, help in (

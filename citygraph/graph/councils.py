@@ -19,6 +19,8 @@ PREFIXES = (
     "borough of",
     "lb of",
     "lb",
+    "l b of",
+    "l b",
     "lbo",
     "rb",
     "city of",
@@ -37,7 +39,7 @@ SUFFIXES = (
 ALIASES: dict[str, tuple[str, ...]] = {
     "E09000001": ("corporation of london", "city of london corporation", "city of london"),
     "E09000013": ("lbhf",),
-    "E09000020": ("rbkc", "kensington chelsea"),
+    "E09000020": ("rbkc",),
     "E09000021": ("kingston",),
     "E09000027": ("richmond",),
 }

@@ -1,4 +1,5 @@
-"""The ASGI app: /graphql (strawberry), /healthz (process up), /readyz (Neo4j reachable)."""
+"""The ASGI app: /graphql (strawberry; GraphiQL for browsers), /graphiql-static (its assets), /healthz (process
+up), /readyz (Neo4j reachable)."""
 
 import contextlib
 import logging
@@ -8,15 +9,17 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from strawberry.asgi import GraphQL
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from citygraph.graph.database import Database, Trace, resolve_connection
 from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
+from citygraph.schema import graphiql
+from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.schema import schema
 
 log = logging.getLogger("citygraph.api")
@@ -45,10 +48,16 @@ class Service:
         return None
 
 
-class CityGraphQL(GraphQL[Context, None]):
+class CityGraphQL(GraphQLOverHTTP):
+    """GraphQL over HTTP per the spec (see citygraph/schema/http.py), GraphiQL served from local files."""
+
     def __init__(self, service: Service, **kwargs: Any):
         super().__init__(schema, **kwargs)
         self.service = service
+
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        page = graphiql.render_page(endpoint=request.url.path, example=request.query_params.get("example"))
+        return HTMLResponse(page, headers={"content-security-policy": graphiql.CONTENT_SECURITY_POLICY})
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         settings = self.service.settings
@@ -90,6 +99,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Mount(graphiql.STATIC_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="graphiql-static"),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -1,0 +1,425 @@
+"""Importing Open Contracting (OCDS) release and record packages: awards become Contracts.
+
+Reading a file (`read_file`) needs no database: it merges the releases of each process (ocid), keeps the
+awards worth importing and says why it skipped the rest. Loading (`load`) then decides which buyers are
+known councils and writes Buyers, Suppliers and Contracts with batched, idempotent `UNWIND … MERGE`.
+"""
+
+import copy
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from citygraph.graph.councils import Council, CouncilMatcher, normalise
+from citygraph.graph.database import Database, Row
+from citygraph.graph.reference import seed
+
+Json = dict[str, Any]
+BATCH_SIZE = 1000
+
+# Party ids shaped like org-ids ("GB-CFS-18525", "GB-COH-01234567") are stable across releases; others
+# ("org-1" in Public Contracts Scotland) only name a party within one release.
+ORG_ID = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{2,}-\S+$")
+CPV_CODE = re.compile(r"^(\d{8})(?:-\d)?$")  # "48000000" or with its check digit, "48000000-8"
+LEGAL_SUFFIXES = ("ltd", "limited", "plc", "llp", "inc", "ltd uk", "uk ltd", "uk limited")
+DROPPED_AWARD_STATUSES = ("cancelled", "unsuccessful")
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+class OcdsError(Exception):
+    """A file that cannot be read as an OCDS package; the message names the file."""
+
+
+@dataclass
+class SupplierRow:
+    id: str
+    name: str
+    sme: bool | None  # None: the notice does not say, so an earlier answer is kept
+    companyNumber: str | None
+    source: str
+
+
+@dataclass
+class BuyerRef:
+    id: str
+    name: str
+
+
+@dataclass
+class ContractRow:
+    id: str
+    title: str
+    valueGbp: float | None
+    startDate: date | None
+    endDate: date | None
+    cpvCodes: list[str]
+    source: str
+    buyer: BuyerRef
+    supplierIds: list[str]
+
+
+@dataclass
+class FileData:
+    """What one file yields, and what it could not use."""
+
+    path: Path
+    kind: str  # "releases" or "records"
+    read: int = 0  # release (or record) objects in the file
+    processes: int = 0  # distinct ocids after merging
+    contracts: list[ContractRow] = field(default_factory=list)
+    suppliers: dict[str, SupplierRow] = field(default_factory=dict)
+    skipped: Counter[str] = field(default_factory=Counter)  # processes that gave no contract, by reason
+    notes: Counter[str] = field(default_factory=Counter)  # imported, but with something left out
+    council_contracts: int = 0  # filled in by `load`
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def read_file(path: Path, it_cpv_prefixes: Sequence[str], all_cpv: bool = False) -> FileData:
+    try:
+        with path.open("rb") as handle:
+            package = json.load(handle)
+    except OSError as error:
+        raise OcdsError(f"{path}: cannot read: {error.strerror or error}") from error
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise OcdsError(f"{path}: not valid JSON: {error}") from error
+    if isinstance(package, dict) and isinstance(package.get("releases"), list):
+        data = FileData(path, "releases", read=len(package["releases"]))
+        processes = compile_releases(package["releases"], data.skipped)
+    elif isinstance(package, dict) and isinstance(package.get("records"), list):
+        data = FileData(path, "records", read=len(package["records"]))
+        processes = compile_records(package["records"], data.skipped)
+    else:
+        raise OcdsError(f"{path}: not an OCDS release or record package (no 'releases' or 'records' list)")
+    data.processes = len(processes) + sum(data.skipped.values())
+    prefixes = tuple(it_cpv_prefixes)
+    for release in processes:
+        reason = _map_process(release, prefixes, all_cpv, data)
+        if reason:
+            data.skipped[reason] += 1
+    return data
+
+
+def _release_time(release: Json) -> datetime:
+    """For ordering releases; an unparseable or missing date sorts first, i.e. loses."""
+    try:
+        moment = datetime.fromisoformat(str(release.get("date")))
+    except ValueError:
+        return EARLIEST
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def compile_releases(releases: Iterable[Any], skipped: Counter[str]) -> list[Json]:
+    """One compiled release per ocid: its releases merged oldest first, so the latest `date` wins."""
+    by_ocid: dict[str, list[Json]] = {}
+    for release in releases:
+        if not isinstance(release, dict):
+            skipped["not a JSON object"] += 1
+        elif not isinstance(release.get("ocid"), str) or not release["ocid"].strip():
+            skipped["no ocid"] += 1
+        else:
+            by_ocid.setdefault(release["ocid"], []).append(release)
+    return [merge(sorted(group, key=_release_time)) for group in by_ocid.values()]
+
+
+def compile_records(records: Iterable[Any], skipped: Counter[str]) -> list[Json]:
+    """A record's compiledRelease when it has one, else its embedded releases merged."""
+    compiled = []
+    for record in records:
+        if not isinstance(record, dict):
+            skipped["not a JSON object"] += 1
+            continue
+        release = record.get("compiledRelease")
+        if not isinstance(release, dict):
+            # Linked releases ({url, date, tag}) carry no data; only embedded ones can be merged.
+            embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "url" not in r]
+            release = merge(sorted(embedded, key=_release_time)) if embedded else {}
+        release.setdefault("ocid", record.get("ocid"))
+        if not isinstance(release.get("ocid"), str) or not release["ocid"].strip():
+            skipped["no ocid"] += 1
+        elif len(release) == 1:
+            skipped["record without compiled or embedded releases"] += 1
+        else:
+            compiled.append(release)
+    return compiled
+
+
+def merge(releases: Sequence[Json]) -> Json:
+    """The OCDS merge: later values replace earlier ones, objects merge field by field, arrays of objects
+    with an `id` merge item by item, any other array is replaced, and null removes a field."""
+    result: Json = {}
+    for release in releases:
+        _merge_into(result, release)
+    return result
+
+
+def _merge_into(target: Json, update: Json) -> None:
+    for key, value in update.items():
+        current = target.get(key)
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(current, dict):
+            _merge_into(current, value)
+        elif _identified(value) and _identified(current):
+            items = {str(item["id"]): item for item in current}
+            for item in value:
+                if str(item["id"]) in items:
+                    _merge_into(items[str(item["id"])], item)
+                else:
+                    current.append(copy.deepcopy(item))
+                    items[str(item["id"])] = current[-1]
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def _identified(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(i, dict) and "id" in i for i in value)
+
+
+# --- mapping -----------------------------------------------------------------------------------------
+
+
+def _dict(value: Any) -> Json:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Json]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def slug(name: str) -> str:
+    words = normalise(name)
+    for suffix in LEGAL_SUFFIXES:  # "Acme Ltd." and "Acme Limited" are the same supplier
+        if words.endswith(" " + suffix):
+            words = words[: -len(suffix) - 1]
+            break
+    return words.replace(" ", "-")
+
+
+def cpv_codes(release: Json) -> list[str]:
+    """Distinct CPV codes (8 digits) of the tender, its items and the awards' items, in order of appearance."""
+    tender = _dict(release.get("tender"))
+    classifications = [_dict(tender.get("classification"))]
+    items = _list(tender.get("items")) + [i for a in _list(release.get("awards")) for i in _list(a.get("items"))]
+    for item in items:
+        classifications.append(_dict(item.get("classification")))
+        classifications.extend(_list(item.get("additionalClassifications")))
+    codes: list[str] = []
+    for classification in classifications:
+        if str(classification.get("scheme", "")).strip().upper() != "CPV":
+            continue
+        found = CPV_CODE.match(str(classification.get("id", "")).strip())
+        if found and found.group(1) not in codes:
+            codes.append(found.group(1))
+    return codes
+
+
+def _date(value: Any) -> date | None:
+    """The calendar date as published: "2025-04-23T23:59:59+01:00" is 23 April."""
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _org_id(party: Json) -> str | None:
+    """`scheme-id` from an identifier block, company numbers in Companies House's 8-character form."""
+    identifier = _dict(party.get("identifier"))
+    scheme, ident = _text(identifier.get("scheme")), _text(identifier.get("id"))
+    if not scheme or not ident:
+        return None
+    if scheme.upper() == "GB-COH":
+        ident = _company_number(ident)
+    return f"{scheme.upper()}-{ident}"
+
+
+def _company_number(ident: str) -> str:
+    number = ident.replace(" ", "").upper()
+    return number.zfill(8) if number.isdigit() and len(number) < 8 else number
+
+
+def _parties(release: Json) -> dict[str, Json]:
+    return {str(p["id"]): p for p in _list(release.get("parties")) if p.get("id") is not None}
+
+
+def buyer_of(release: Json, parties: dict[str, Json]) -> BuyerRef | None:
+    reference = _dict(release.get("buyer"))
+    if not reference:
+        reference = next((p for p in parties.values() if "buyer" in (p.get("roles") or [])), {})
+    party = parties.get(str(reference.get("id")), {})
+    name = _text(reference.get("name")) or _text(party.get("name"))
+    name = name or _text(_dict(party.get("identifier")).get("legalName"))
+    if not name:
+        return None
+    party_id = _text(reference.get("id"))
+    if party_id and ORG_ID.match(party_id):
+        return BuyerRef(party_id, name)
+    return BuyerRef(_org_id(party) or f"ocds-buyer:{slug(name)}", name)
+
+
+def supplier_of(reference: Json, parties: dict[str, Json], source: str) -> SupplierRow | None:
+    party = parties.get(str(reference.get("id")), {})
+    name = _text(party.get("name")) or _text(reference.get("name"))
+    name = name or _text(_dict(party.get("identifier")).get("legalName"))
+    org_id = _org_id(party)
+    if not name or not (org_id or slug(name)):
+        return None
+    scale = str(_dict(party.get("details")).get("scale", "")).strip().lower()
+    company = _dict(party.get("identifier"))
+    company_number = None
+    if org_id and str(company.get("scheme", "")).strip().upper() == "GB-COH":
+        company_number = _company_number(str(company.get("id")).strip())
+    return SupplierRow(
+        id=org_id or f"ocds-supplier:{slug(name)}",
+        name=name,
+        sme={"sme": True, "large": False}.get(scale),
+        companyNumber=company_number,
+        source=source,
+    )
+
+
+def _value(award: Json, contracts: list[Json], notes: Counter[str]) -> float | None:
+    value = _dict(award.get("value")) or next((_dict(c.get("value")) for c in contracts if c.get("value")), {})
+    amount = value.get("amount")
+    if not isinstance(amount, (int, float)) or isinstance(amount, bool):
+        return None
+    currency = str(value.get("currency") or "").upper()
+    if currency != "GBP":
+        notes[f"value in {currency or 'no currency'} left empty"] += 1
+        return None
+    return float(amount)
+
+
+def _map_process(release: Json, it_prefixes: tuple[str, ...], all_cpv: bool, data: FileData) -> str | None:
+    """Adds the contracts of one compiled release to `data`; returns why it gave none, if it gave none."""
+    ocid = str(release["ocid"]).strip()
+    codes = cpv_codes(release)
+    if not all_cpv and not codes:
+        return "no CPV code"
+    if not all_cpv and not any(code.startswith(it_prefixes) for code in codes):
+        return "not IT"
+    awards = _list(release.get("awards"))
+    if not awards:
+        return "no award"
+    parties = _parties(release)
+    buyer = buyer_of(release, parties)
+    if buyer is None:
+        return "no buyer"
+    tender = _dict(release.get("tender"))
+    contracts = _list(release.get("contracts"))
+    reasons: list[str] = []
+    for index, award in enumerate(awards, start=1):
+        if str(award.get("status", "")).lower() in DROPPED_AWARD_STATUSES:
+            reasons.append(f"award {award['status'].lower()}")
+            continue
+        suppliers = [s for r in _list(award.get("suppliers")) if (s := supplier_of(r, parties, ocid))]
+        if not suppliers:
+            reasons.append("no supplier")
+            continue
+        award_id = _text(award.get("id")) or str(index)
+        own = [c for c in contracts if _text(c.get("awardID")) == award_id]
+        period = _dict(award.get("contractPeriod")) or next((_dict(c.get("period")) for c in own), {})
+        for supplier in suppliers:
+            data.suppliers[supplier.id] = _combine(data.suppliers.get(supplier.id), supplier)
+        data.contracts.append(
+            ContractRow(
+                id=award_id if award_id.startswith(ocid) else f"{ocid}-{award_id}",
+                title=_text(award.get("title")) or _text(tender.get("title")) or _text(release.get("title")) or ocid,
+                valueGbp=_value(award, own, data.notes),
+                startDate=_date(period.get("startDate")),
+                endDate=_date(period.get("endDate")),
+                cpvCodes=codes,
+                source=ocid,
+                buyer=buyer,
+                supplierIds=list(dict.fromkeys(s.id for s in suppliers)),
+            )
+        )
+    if len(reasons) == len(awards):
+        return reasons[0]
+    for reason in reasons:
+        data.notes[f"award skipped: {reason}"] += 1
+    return None
+
+
+def _combine(known: SupplierRow | None, seen: SupplierRow) -> SupplierRow:
+    """The same supplier in several notices of one file: the later notice wins, unknowns don't erase."""
+    if known is None:
+        return seen
+    return SupplierRow(
+        id=seen.id,
+        name=seen.name,
+        sme=seen.sme if seen.sme is not None else known.sme,
+        companyNumber=seen.companyNumber or known.companyNumber,
+        source=known.source,
+    )
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+
+async def council_matcher(db: Database, progress: Callable[[str], None] = print) -> CouncilMatcher:
+    """The councils the graph knows; the 33 London councils are seeded first when there are none."""
+    rows = await db.read("ocds_councils")
+    if not rows:
+        progress(f"No councils in the graph yet: seeded {await seed(db)} London councils.")
+        rows = await db.read("ocds_councils")
+    return CouncilMatcher(Council(r["code"], r["name"], r["officialName"]) for r in rows)
+
+
+async def load(db: Database, files: Sequence[FileData], progress: Callable[[str], None] = print) -> None:
+    matcher = await council_matcher(db, progress)
+    for data in files:
+        buyers: dict[str, Row] = {}
+        contracts: list[Row] = []
+        data.council_contracts = 0
+        for contract in data.contracts:
+            row = {k: v for k, v in contract.__dict__.items() if k != "buyer"}
+            row["boroughCode"] = matcher.match(contract.buyer.name)
+            row["buyerId"] = None
+            if row["boroughCode"]:
+                data.council_contracts += 1
+            else:
+                row["buyerId"] = contract.buyer.id
+                buyers.setdefault(contract.buyer.id, {**contract.buyer.__dict__, "source": contract.source})
+            contracts.append(row)
+        await db.write_batches("ocds_buyers", list(buyers.values()), BATCH_SIZE)
+        await db.write_batches("ocds_suppliers", [s.__dict__ for s in data.suppliers.values()], BATCH_SIZE)
+        await db.write_batches("ocds_contracts", contracts, BATCH_SIZE)
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{reason} ({count})" for reason, count in counter.most_common())
+
+
+def summary(files: Sequence[FileData]) -> list[str]:
+    lines = []
+    for data in files:
+        skipped = sum(data.skipped.values())
+        unit = "releases" if data.kind == "releases" else "records"
+        line = (
+            f"{data.path.name}: {data.read} {unit} read ({data.processes} processes), "
+            f"{len(data.contracts)} contracts imported ({data.council_contracts} by known councils)"
+        )
+        line += f"; skipped {skipped} processes: {_counts(data.skipped)}" if skipped else "; skipped none"
+        lines.append(line)
+        if data.notes:
+            lines.append(f"  notes: {_counts(data.notes)}")
+    lines.append(
+        f"total: {len(files)} files, {sum(d.read for d in files)} releases/records read, "
+        f"{sum(len(d.contracts) for d in files)} contracts imported, "
+        f"{sum(sum(d.skipped.values()) for d in files)} processes skipped"
+    )
+    return lines

@@ -1,0 +1,7 @@
+// The keys already in the graph that bundle rows may refer to (one round trip for the whole bundle).
+CALL () { MATCH (b:Borough) RETURN collect(b.code) AS boroughs }
+CALL () { MATCH (s:Supplier) RETURN collect(s.id) AS suppliers }
+CALL () { MATCH (s:System) RETURN collect(s.id) AS systems }
+CALL () { MATCH (a:ServiceArea) RETURN collect(a.name) AS serviceAreas }
+CALL () { MATCH (k:Skill) RETURN collect(k.name) AS skills }
+RETURN boroughs, suppliers, systems, serviceAreas, skills
