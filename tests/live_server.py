@@ -41,9 +41,22 @@ def live_server(connection: Connection, home: Path, timeout: float = 60.0) -> It
     home.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "citygraph", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "citygraph",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -83,7 +96,7 @@ def run_node(script: str, *args: str, timeout: float = 180.0) -> dict:
     node = require_node_tooling()
     env = {**os.environ, "NODE_PATH": str(WEB / "node_modules")}
     completed = subprocess.run(
-        [node, str(JS / script), *args], cwd=WEB, env=env, capture_output=True, text=True, timeout=timeout
+        [node, str(JS / script), *args], check=False, cwd=WEB, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert completed.returncode == 0, (
         f"node {script} exited with {completed.returncode}\nstdout:\n{completed.stdout}\nstderr:\n{completed.stderr}"

@@ -92,9 +92,7 @@ def test_http_level_errors_are_graphql_shaped(server: str) -> None:
 
 
 def test_get_queries_work_and_get_mutations_are_405(server: str) -> None:
-    ok = httpx.get(
-        f"{server}/graphql", params={"query": "{ __typename }"}, headers={"accept": GQL_JSON}, timeout=10
-    )
+    ok = httpx.get(f"{server}/graphql", params={"query": "{ __typename }"}, headers={"accept": GQL_JSON}, timeout=10)
     assert ok.status_code == 200 and ok.json() == {"data": {"__typename": "Query"}}
     refused = httpx.get(
         f"{server}/graphql", params={"query": "mutation { __typename }"}, headers={"accept": GQL_JSON}, timeout=10

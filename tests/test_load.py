@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -46,8 +47,15 @@ async def dump(db: Database) -> tuple[list[str], list[str]]:
 
 
 async def counts(db: Database) -> tuple[int, int]:
-    [row] = await db.run_text("CALL () { MATCH (n) RETURN count(n) AS n } MATCH ()-[r]->() RETURN n, count(r) AS r")
+    [row] = await db.run_text(
+        "CALL () { MATCH (n) RETURN count(n) AS n } OPTIONAL MATCH ()-[r]->() RETURN n, count(r) AS r"
+    )
     return row["n"], row["r"]
+
+
+async def nodes_by_key(db: Database) -> dict[str, dict]:
+    rows = await db.run_text("MATCH (n) RETURN coalesce(n.code, n.id, n.name) AS key, n {.*} AS n")
+    return {row["key"]: row for row in rows}
 
 
 async def problems_of(db: Database, folder: Path) -> list[str]:
@@ -112,11 +120,16 @@ async def test_references_resolve_against_the_graph(db: Database, tmp_path: Path
     assert report.counts["system uses"]["created"] == 5
     # A later bundle with only contracts refers to systems and suppliers the first one wrote.
     later = tmp_path / "later"
-    write(later, "contracts.csv", "id,title,borough_code,supplier_id,system_ids\nLMB-1,Care,E09000022,thames,thames-care\n")
+    write(
+        later,
+        "contracts.csv",
+        "id,title,borough_code,supplier_id,system_ids\nLMB-1,Care,E09000022,thames,thames-care\n",
+    )
     report = await load_bundle(db, later, source="survey-2026")
-    assert report.summary() == "survey-2026: created 1 contracts; updated nothing; 0 unchanged"
+    assert report.summary() == "survey-2026: created 1 contract; updated nothing; 0 unchanged"
     [row] = await db.run_text(
-        "MATCH (b:Borough)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System) RETURN b.name AS b, c.source AS src, s.id AS s"
+        "MATCH (b:Borough)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System) "
+        "RETURN b.name AS b, c.source AS src, s.id AS s"
     )
     assert row == {"b": "Lambeth", "src": "survey-2026", "s": "thames-care"}
 
@@ -131,7 +144,7 @@ async def test_seeded_borough_keeps_its_source_when_the_bundle_changes_nothing(d
 
 async def test_a_later_bundle_changes_only_what_it_provides(db: Database, tmp_path: Path):
     await load_bundle(db, SAMPLE)
-    before = {row["key"]: row for row in await db.run_text("MATCH (n) RETURN coalesce(n.code, n.id, n.name) AS key, n {.*} AS n")}
+    before = await nodes_by_key(db)
     later = tmp_path / "later"
     # No sme or company_number column, an empty name cell would be an error: only names change.
     write(later, "suppliers.csv", "name,id\nAcme Civic Software Group,acme\n")
@@ -144,7 +157,7 @@ async def test_a_later_bundle_changes_only_what_it_provides(db: Database, tmp_pa
           "HCK-2012-003,Revenues system and support,E09000012,acme,ledgerly-finance\n")
     report = await load_bundle(db, later)
     assert report.summary() == (
-        "bundle:later: created nothing; updated 1 suppliers, 1 systems, 1 system uses, 1 contracts; 0 unchanged"
+        "bundle:later: created nothing; updated 1 supplier, 1 system, 1 system use, 1 contract; 0 unchanged"
     )
     assert report.counts["suppliers"]["updated"] == 1
     assert report.counts["systems"]["updated"] == 1
@@ -172,7 +185,7 @@ async def test_a_later_bundle_changes_only_what_it_provides(db: Database, tmp_pa
     assert contract["covers"] == ["ledgerly-finance"]
     assert contract["c"] == before["HCK-2012-003"]["n"]  # properties all the same
     # Everything the later bundle did not mention is exactly as before.
-    after = {row["key"]: row for row in await db.run_text("MATCH (n) RETURN coalesce(n.code, n.id, n.name) AS key, n {.*} AS n")}
+    after = await nodes_by_key(db)
     assert {k for k in before if before[k] != after[k]} == {"acme"}
 
 
@@ -195,14 +208,14 @@ async def test_progress_reports_every_kind(db: Database):
 
 RULES = [
     # (file, old text, new text, the exact problem line)
-    ("boroughs.csv", "code,name,region,partnerships", "code,name,partnerships",
-     "boroughs.csv:1: region: required column is missing"),
+    ("boroughs.csv", "code,name,region,partnerships\n", "code,name,partnerships,regions\n",
+     "boroughs.csv:1: region: required column is missing"),  # once, not again on every row
     ("systems.csv", "thames-care,Thames Care Record,", "thames-care,,",
      "systems.csv:3: name: required value is empty"),
     ("boroughs.csv", "Hackney,INNER_LONDON", "Hackney,Inner London",
      "boroughs.csv:3: region: must be one of INNER_LONDON, OUTER_LONDON, OTHER (got 'Inner London')"),
-    ("boroughs.csv", "E09000019,", "E9000019,",
-     "boroughs.csv:4: code: must be a GSS code like E09000007 (got 'E9000019')"),
+    ("boroughs.csv", "", "E9000020,Kensington and Chelsea,INNER_LONDON,\n",
+     "boroughs.csv:5: code: must be a GSS code like E09000007 (got 'E9000020')"),
     ("service_areas.csv", "Finance,CORPORATE", "Finance,BACK_OFFICE",
      "service_areas.csv:4: kind: must be one of FRONTLINE, CORPORATE (got 'BACK_OFFICE')"),
     ("suppliers.csv", "Thames Data Services Ltd,true", "Thames Data Services Ltd,yes",
@@ -229,13 +242,13 @@ RULES = [
      "contracts.csv:2: max_extension_date: 2026-03-30 is before end_date 2026-03-31"),
     ("skill_ratings.csv", "Power BI,4", "Power BI,6",
      "skill_ratings.csv:6: level: must be between 1 and 5 (got 6)"),
-    ("suppliers.csv", "ledgerly,Ledgerly,,", "acme,Ledgerly,,",
-     "suppliers.csv:4: id: duplicate id 'acme' (first on row 2)"),
+    ("suppliers.csv", "", "acme,Acme Ltd,,\n",
+     "suppliers.csv:5: id: duplicate id 'acme' (first on row 2)"),
     ("system_uses.csv", "E09000019,ledgerly-finance", "E09000007,acme-revs",
      "system_uses.csv:5: system_id: duplicate row for borough_code 'E09000007' and system_id 'acme-revs' "
      "(first on row 2)"),
-    ("skill_ratings.csv", "E09000019,Power BI", "E09000019,Data protection",
-     "skill_ratings.csv:6: skill: duplicate row for borough_code 'E09000019' and skill 'Data protection' "
+    ("skill_ratings.csv", "", "E09000019,Data protection,1,\n",
+     "skill_ratings.csv:7: skill: duplicate row for borough_code 'E09000019' and skill 'Data protection' "
      "(first on row 5)"),
     ("skill_ratings.csv", "Cloud migration,2,Infrastructure", "Cloud migration,2,Platforms",
      "skill_ratings.csv:4: category: 'Platforms' differs from 'Infrastructure' on row 2"),
@@ -251,15 +264,22 @@ RULES = [
      "systems.csv:4: manufacturer_id: supplier 'ledgerly-ltd' is neither in suppliers.csv nor in the graph"),
     ("system_uses.csv", "E09000019,thames-care,2021-06-01,,5,600", "E09000019,thames-care,2021-06-01,,5",
      "system_uses.csv:6: -: has 5 cells but the header has 6"),
-    ("service_areas.csv", "name,kind", "name,kind,name",
+    ("service_areas.csv",
+     "name,kind\nRevenues and Benefits,FRONTLINE\nAdult Social Care,FRONTLINE\nFinance,CORPORATE\n",
+     "name,kind,name\nRevenues and Benefits,FRONTLINE,R\nAdult Social Care,FRONTLINE,A\nFinance,CORPORATE,F\n",
      "service_areas.csv:1: name: column appears more than once in the header"),
 ]
 
 
 @pytest.mark.parametrize(("file", "old", "new", "expected"), RULES, ids=[r[3].split(": ", 2)[-1][:40] for r in RULES])
-async def test_each_rule_reports_its_exact_line(db: Database, tmp_path: Path, file: str, old: str, new: str, expected: str):
+async def test_each_rule_reports_its_exact_line(
+    db: Database, tmp_path: Path, file: str, old: str, new: str, expected: str
+):
     folder = copy_sample(tmp_path)
-    edit(folder, file, old, new)
+    if old:
+        edit(folder, file, old, new)
+    else:  # a row added at the end
+        (folder / file).write_text((folder / file).read_text(encoding="utf-8") + new, encoding="utf-8")
     assert await problems_of(db, folder) == [expected]
     assert await counts(db) == (0, 0)
 
@@ -268,10 +288,11 @@ async def test_unreadable_files_are_problems_not_tracebacks(db: Database, tmp_pa
     folder = copy_sample(tmp_path)
     (folder / "suppliers.csv").write_bytes("id,name\nacme,Acme\ncafe,Caf\u00e9 Systems\n".encode("latin-1"))
     (folder / "skill_ratings.csv").write_text("", encoding="utf-8")
-    (folder / "boroughs.csv").write_bytes(b"code,name,region\nE09000007,\"Camden\0\",INNER_LONDON\n")
-    problems = await problems_of(db, folder)
-    assert problems[:3] == [
-        "boroughs.csv:2: -: not readable as CSV: line contains NUL",
+    edit(folder, "boroughs.csv", "Hackney,", '"Hackney",')
+    edit(folder, "boroughs.csv", "Islington,", '"Islington,')
+    # Rows referring to the unreadable suppliers and boroughs are not reported on top of these.
+    assert await problems_of(db, folder) == [
+        "boroughs.csv:4: -: not readable as CSV: unexpected end of data",
         "skill_ratings.csv:1: -: no header row",
         "suppliers.csv:3: -: not UTF-8 (byte 0xe9)",
     ]
@@ -289,7 +310,8 @@ async def test_a_folder_without_bundle_files(db: Database, tmp_path: Path):
 def test_validate_bundle_is_pure_and_sees_known_keys(tmp_path: Path):
     folder = tmp_path / "uses"
     write(folder, "system_uses.csv", "system_id,borough_code,hosting\nacme-revs,E09000007,CLOUD\nx,E09000007,\n")
-    bundle, problems = validate_bundle(folder, KnownKeys(boroughs=frozenset({"E09000007"}), systems=frozenset({"acme-revs"})))
+    known = KnownKeys(boroughs=frozenset({"E09000007"}), systems=frozenset({"acme-revs"}))
+    bundle, problems = validate_bundle(folder, known)
     assert [str(p) for p in problems] == [
         "system_uses.csv:3: system_id: system 'x' is neither in systems.csv nor in the graph"
     ]
@@ -343,14 +365,20 @@ def cli_env(settings: Settings, neo4j_connection: Connection, monkeypatch: pytes
 
 
 def test_cli_load_dry_run_and_problems(cli_env, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """The session shown in docs/importing.md, line for line."""
+    assert cli.main(["seed"]) == 0
+    capsys.readouterr()
     assert cli.main(["load", "--dry-run", str(SAMPLE)]) == 0
     assert capsys.readouterr().out == f"valid: {SAMPLE_ROWS} rows in 7 files\n"
     assert cli.main(["stats", "--json"]) == 0
-    assert '"nodes": {}' in capsys.readouterr().out  # the dry run wrote nothing
+    nodes = json.loads(capsys.readouterr().out)["nodes"]
+    assert {label: n for label, n in nodes.items() if n} == {"Borough": 33, "Partnership": 4}  # nothing written
 
     assert cli.main(["load", str(SAMPLE), "--source", "survey-2026"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("survey-2026: created 3 service areas, 3 suppliers, 3 boroughs") and out.count("\n") == 1
+    assert capsys.readouterr().out == (
+        "survey-2026: created 3 service areas, 3 suppliers, 3 systems, 5 system uses, 4 contracts, 3 skills, "
+        "5 skill ratings; updated nothing; 3 unchanged\n"
+    )
     assert cli.main(["load", str(SAMPLE), "--source", "survey-2026"]) == 0
     assert capsys.readouterr().out == f"survey-2026: created nothing; updated nothing; {SAMPLE_ROWS + 3} unchanged\n"
 

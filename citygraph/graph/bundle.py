@@ -271,7 +271,8 @@ def _read_table(path: Path, problems: list[Problem]) -> _Table | None:
         line = raw[: error.start].count(b"\n") + 1
         problems.append(Problem(name, line, NO_COLUMN, f"not UTF-8 (byte 0x{raw[error.start]:02x})"))
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a stray quote is an error rather than a cell swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     try:
         records.extend(reader)
@@ -282,14 +283,18 @@ def _read_table(path: Path, problems: list[Problem]) -> _Table | None:
         problems.append(Problem(name, 1, NO_COLUMN, "no header row"))
         return None
     header = [c.strip() for c in records[0]]
-    table = _Table(header, [])
-    for column in sorted({c for c in header if c and header.count(c) > 1}):
+    repeated = sorted({c for c in header if c and header.count(c) > 1})
+    for column in repeated:
         problems.append(Problem(name, 1, column, "column appears more than once in the header"))
+    if repeated:
+        return None  # which of the two is meant? Nothing in this file can be trusted.
+    table = _Table(header, [])
     for number, record in enumerate(records[1:], start=2):
         if not any(c.strip() for c in record):
             continue  # blank line
         if len(record) != len(header):
-            problems.append(Problem(name, number, NO_COLUMN, f"has {len(record)} cells but the header has {len(header)}"))
+            message = f"has {len(record)} cells but the header has {len(header)}"
+            problems.append(Problem(name, number, NO_COLUMN, message))
             continue
         table.rows.append((number, {c: v.strip() for c, v in zip(header, record, strict=True) if c}))
     return table
@@ -350,12 +355,16 @@ def _dates_in_order(contract: ContractRow, problems: list[Problem]) -> None:
         )
 
 
-def _raw_keys(table: _Table | None, column: str) -> set[str]:
-    """Keys the bundle defines, taken from the raw cells so that a row with some other mistake still
-    counts as defined (its mistake is reported on its own, not again on every row referring to it)."""
+def _keys(known: frozenset[str], tables: dict[str, _Table | None], file: str, column: str) -> set[str] | None:
+    """Keys in the graph or defined by the bundle, None when the defining file could not be read (its
+    problem is reported; guessing would report every row referring to it as well). Taken from the raw
+    cells so that a row with some other mistake still counts as defined, for the same reason."""
+    if file not in tables:
+        return set(known)
+    table = tables[file]
     if table is None:
-        return set()
-    return {cells[column] for _, cells in table.rows if cells.get(column)}
+        return None
+    return known | {cells[column] for _, cells in table.rows if cells.get(column)}
 
 
 def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[Problem]]:
@@ -385,14 +394,15 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
     for contract in bundle.contracts:
         _dates_in_order(contract, problems)
 
-    boroughs = known.boroughs | _raw_keys(tables.get("boroughs.csv"), "code")
-    suppliers = known.suppliers | _raw_keys(tables.get("suppliers.csv"), "id")
-    systems = known.systems | _raw_keys(tables.get("systems.csv"), "id")
-    areas = known.service_areas | _raw_keys(tables.get("service_areas.csv"), "name")
+    boroughs = _keys(known.boroughs, tables, "boroughs.csv", "code")
+    suppliers = _keys(known.suppliers, tables, "suppliers.csv", "id")
+    systems = _keys(known.systems, tables, "systems.csv", "id")
+    areas = _keys(known.service_areas, tables, "service_areas.csv", "name")
 
-    def resolve(row: BundleRow, column: str, value: str, keys: set[str] | frozenset[str], kind: str, home: str):
-        if value not in keys:
-            problems.append(Problem(row.file, row.row, column, f"{kind} {value!r} is neither in {home} nor in the graph"))
+    def resolve(row: BundleRow, column: str, value: str, keys: set[str] | None, kind: str, home: str) -> None:
+        if keys is not None and value not in keys:
+            message = f"{kind} {value!r} is neither in {home} nor in the graph"
+            problems.append(Problem(row.file, row.row, column, message))
 
     for system in bundle.systems:
         resolve(system, "service_area", system.service_area, areas, "service area", "service_areas.csv")

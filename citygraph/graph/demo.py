@@ -10,6 +10,7 @@ date instead of today, and CSV written with "\\n" line ends — the same seed gi
 
 import csv
 import datetime as dt
+import itertools
 import math
 import random
 import re
@@ -56,6 +57,8 @@ SERVICE_AREAS: tuple[tuple[str, str, float], ...] = (
     ("Data and Analytics", "CORPORATE", 1.0),
     ("Telephony", "CORPORATE", 1.2),
 )
+
+_KINDS = {name: kind for name, kind, _ in SERVICE_AREAS}
 
 # The word after the invented brand in a product name, per area (generic nouns, none a real product name).
 PRODUCT_NOUNS: dict[str, tuple[str, ...]] = {
@@ -166,9 +169,9 @@ class Contract:
     systems: list[str]
     title: str
     value: int
-    start: dt.date
-    end: dt.date
-    extension: dt.date | None
+    start: str  # ISO dates, formatted once in the tables below: the uk scale writes 100,000 contracts
+    end: str
+    extension: str
 
 
 def is_denylisted(name: str) -> bool:
@@ -184,8 +187,9 @@ def is_denylisted(name: str) -> bool:
 
 def _brand(rng: random.Random, taken: set[str]) -> str:
     while True:
-        parts = [rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(rng.choice((2, 2, 2, 3)))]
-        word = "".join(parts).capitalize()
+        syllables = rng.choice((2, 2, 2, 3))
+        word = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS) for _ in range(syllables))
+        word = word.capitalize()
         if 5 <= len(word) <= 10 and word not in taken and not is_denylisted(word):
             taken.add(word)
             return word
@@ -198,6 +202,17 @@ def _first_of_month(anchor: dt.date, months: int) -> dt.date:
 
 def _last_of_month(anchor: dt.date, months: int) -> dt.date:
     return _first_of_month(anchor, months + 1) - dt.timedelta(days=1)
+
+
+# Contract dates by month offset from ANCHOR. A contract ending `m` months after ANCHOR must have started
+# on or before it, so only lengths of more than m months are open to it.
+_YEAR_WEIGHTS = {3: 30, 4: 20, 5: 30, 6: 10, 7: 10}
+_ENDS = [_last_of_month(ANCHOR, m).isoformat() for m in range(HORIZON_MONTHS + 24)]
+_STARTS = {m: _first_of_month(ANCHOR, m).isoformat() for m in range(-12 * max(_YEAR_WEIGHTS), 1)}
+_LENGTHS = [
+    (lengths, list(itertools.accumulate(_YEAR_WEIGHTS[y] for y in lengths)))
+    for lengths in ([y for y in _YEAR_WEIGHTS if 12 * y > m] for m in range(HORIZON_MONTHS))
+]
 
 
 def _weighted_sample(rng: random.Random, items: list[str], weights: list[float], k: int) -> list[str]:
@@ -295,7 +310,6 @@ def build(scale: str, seed: int) -> dict[str, list[dict[str, Any]]]:
 
     # Uses: each council spreads its systems over the areas, picking products by popularity.
     area_names = [a for a, _, _ in SERVICE_AREAS]
-    uses: list[dict[str, Any]] = []
     uses_of: dict[str, list[str]] = {}
     for borough in boroughs:
         n = rng.randint(*params.uses_per_borough)
@@ -340,6 +354,7 @@ def build(scale: str, seed: int) -> dict[str, list[dict[str, Any]]]:
     counts = [len(supplier_sets[b["code"]]) for b in boroughs]
     mean = sum(counts) / len(counts)
     spread = (sum((c - mean) ** 2 for c in counts) / len(counts)) ** 0.5 or 1.0
+    uses: list[dict[str, Any]] = []
     for borough in boroughs:
         code = borough["code"]
         z = (len(supplier_sets[code]) - mean) / spread
@@ -380,11 +395,9 @@ def _contract(
     # Ends in the six years after ANCHOR, a third of them on 31 March (the councils' financial year end),
     # and started on or before ANCHOR: no contract lies wholly ahead, so late ends run longer.
     month = rng.choice(_MARCHES) if rng.random() < 0.33 else rng.randrange(HORIZON_MONTHS)
-    lengths = [y for y in (3, 4, 5, 6, 7) if 12 * y > month]
-    years = rng.choices(lengths, weights=[{3: 30, 4: 20, 5: 30, 6: 10, 7: 10}[y] for y in lengths])[0]
-    end = _last_of_month(ANCHOR, month)
-    start = _first_of_month(ANCHOR, month + 1 - 12 * years)
-    extension = _last_of_month(ANCHOR, month + rng.choice((12, 24))) if rng.random() < 0.35 else None
+    lengths, cumulative = _LENGTHS[month]
+    years = rng.choices(lengths, cum_weights=cumulative)[0]
+    extension = _ENDS[month + rng.choice((12, 24))] if rng.random() < 0.35 else ""
     first = covered[0]
     weight = max(size[area_of[s]] for s in covered) * (len(covered) ** 0.5) * years / 5
     value = min(5_000_000, max(20_000, rng.lognormvariate(math.log(120_000 * weight), 0.9)))
@@ -400,8 +413,8 @@ def _contract(
         systems=sorted(covered),
         title=title,
         value=value,
-        start=start,
-        end=end,
+        start=_STARTS[month + 1 - 12 * years],
+        end=_ENDS[month],
         extension=extension,
     )
 
@@ -429,7 +442,7 @@ def _use(rng: random.Random, borough: str, system_id: str, area: str, mood: floa
     old = since.year < 2015  # older installations are mostly on premises, newer ones mostly SaaS or cloud
     hosting = rng.choices(HOSTINGS, weights=(55, 5, 10, 20, 10) if old else (15, 25, 38, 15, 7))[0]
     satisfaction = min(5, max(1, round(mood + rng.gauss(0, 0.8)))) if rng.random() >= 0.05 else ""
-    corporate = any(a == area and k == "CORPORATE" for a, k, _ in SERVICE_AREAS)
+    corporate = _KINDS[area] == "CORPORATE"
     users = int(rng.lognormvariate(math.log(400 if corporate else 80), 0.9)) if rng.random() >= 0.03 else ""
     return {
         "borough_code": borough,
@@ -454,9 +467,9 @@ def _contract_row(contract: Contract, source: str) -> dict[str, Any]:
         "supplier_id": contract.supplier,
         "system_ids": ";".join(contract.systems),
         "value_gbp": contract.value,
-        "start_date": contract.start.isoformat(),
-        "end_date": contract.end.isoformat(),
-        "max_extension_date": contract.extension.isoformat() if contract.extension else "",
+        "start_date": contract.start,
+        "end_date": contract.end,
+        "max_extension_date": contract.extension,
         "source": source,
     }
 

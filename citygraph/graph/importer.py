@@ -38,9 +38,13 @@ class ImportReport:
             return f"valid: {self.rows} rows in {self.files} files"
         parts = []
         for status in ("created", "updated"):
-            kinds = [f"{c[status]} {kind}" for kind, c in self.counts.items() if c[status]]
+            kinds = [f"{c[status]} {_noun(kind, c[status])}" for kind, c in self.counts.items() if c[status]]
             parts.append(f"{status} {', '.join(kinds)}" if kinds else f"{status} nothing")
         return f"{self.source}: {'; '.join(parts)}; {self.count('unchanged')} unchanged"
+
+
+def _noun(kind: str, count: int) -> str:
+    return kind.removesuffix("s") if count == 1 else kind  # every kind is a regular plural
 
 
 async def known_keys(db: Database) -> KnownKeys:

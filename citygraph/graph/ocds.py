@@ -29,6 +29,9 @@ CPV_CODE = re.compile(r"^(\d{8})(?:-\d)?$")  # "48000000" or with its check digi
 LEGAL_SUFFIXES = ("ltd", "limited", "plc", "llp", "inc", "ltd uk", "uk ltd", "uk limited")
 DROPPED_AWARD_STATUSES = ("cancelled", "unsuccessful")
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+# Arrays a later release restates in full (the OCDS schema's wholeListMerge, or lists of references that a
+# notice corrects as a whole): a supplier dropped by an awardUpdate must not survive the merge.
+WHOLE_LISTS = frozenset({"suppliers", "tenderers", "additionalClassifications", "additionalIdentifiers"})
 
 
 class OcdsError(Exception):
@@ -151,8 +154,9 @@ def compile_records(records: Iterable[Any], skipped: Counter[str]) -> list[Json]
 
 
 def merge(releases: Sequence[Json]) -> Json:
-    """The OCDS merge: later values replace earlier ones, objects merge field by field, arrays of objects
-    with an `id` merge item by item, any other array is replaced, and null removes a field."""
+    """The OCDS merge, without reading the schema: later values replace earlier ones, objects merge field
+    by field, arrays of objects with an `id` merge item by item (but see WHOLE_LISTS), any other array is
+    replaced, and null removes a field."""
     result: Json = {}
     for release in releases:
         _merge_into(result, release)
@@ -166,7 +170,7 @@ def _merge_into(target: Json, update: Json) -> None:
             target.pop(key, None)
         elif isinstance(value, dict) and isinstance(current, dict):
             _merge_into(current, value)
-        elif _identified(value) and _identified(current):
+        elif key not in WHOLE_LISTS and _identified(value) and _identified(current):
             items = {str(item["id"]): item for item in current}
             for item in value:
                 if str(item["id"]) in items:

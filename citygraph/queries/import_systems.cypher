@@ -28,6 +28,7 @@ CALL (s, row) {
     ON CREATE SET r.source = $source, r.updatedAt = datetime()
   RETURN NOT had OR size(stale) > 0 AS inAreaChanged
 }
-RETURN CASE WHEN created THEN 'created' WHEN changed OR madeByChanged OR inAreaChanged THEN 'updated' ELSE 'unchanged' END
-         AS status,
+RETURN CASE WHEN created THEN 'created'
+            WHEN changed OR madeByChanged OR inAreaChanged THEN 'updated'
+            ELSE 'unchanged' END AS status,
        count(*) AS count

@@ -1,8 +1,8 @@
 """The GraphiQL page at GET /graphql (browsers), working with no internet.
 
-Strawberry's own page loads React, GraphiQL and the explorer plugin from a CDN. This one loads a bundle
-built from the npm packages (web/build.mjs, `make graphiql`) and shipped in the package under
-static/graphiql/, served by the app at /graphiql-static/. The saved example operations of docs/examples/
+Strawberry's own page loads React, GraphiQL and the explorer plugin from a public host on the internet. This
+one loads a bundle built from the npm packages (web/build.mjs, `make graphiql`) and shipped in the package
+under static/graphiql/, served by the app at /graphiql-static/. The saved example operations of docs/examples/
 (copied into static/graphiql/examples/ by the build) are embedded in the page: on a first visit they open
 as tabs, and `/graphql?example=NAME` opens (or switches to) the tab of one of them.
 """

@@ -3,6 +3,7 @@ from strawberry.types import Info
 
 from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
+from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS
 from citygraph.schema.types import (
     Borough,
@@ -76,7 +77,7 @@ class EntityQuery:
 
 
 @strawberry.type
-class Query(EntityQuery):
+class Query(EntityQuery, AnalyticsQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 

@@ -3,13 +3,13 @@ strawberry reads scalar fields by attribute, so records are served as they are, 
 `self` in a resolver below is the record."""
 
 import datetime as dt
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from citygraph.graph import records as r
-from citygraph.resolvers import entities
+from citygraph.resolvers import analytics, entities
 from citygraph.resolvers.context import Context
 
 Region = strawberry.enum(r.Region)
@@ -17,6 +17,9 @@ Hosting = strawberry.enum(r.Hosting)
 ServiceKind = strawberry.enum(r.ServiceKind)
 ConcentrationMeasure = strawberry.enum(r.ConcentrationMeasure)
 EntityKind = strawberry.enum(r.EntityKind)
+
+if TYPE_CHECKING:
+    from citygraph.schema.analytics import CollaborationPartner
 
 Ctx = Info[Context, None]
 T = TypeVar("T")
@@ -134,6 +137,12 @@ class Borough:
     @strawberry.field(description="Ordered by skill name.")
     async def skills(self, info: Ctx) -> list["SkillRating"]:
         return await info.context.loaders.skill_ratings_of_borough.load(self.code)
+
+    @strawberry.field(description="Query.collaborationPartners of this borough; batched across boroughs.")
+    async def collaboration_partners(
+        self, info: Ctx, limit: int | None = 5
+    ) -> list[Annotated["CollaborationPartner", strawberry.lazy("citygraph.schema.analytics")]]:
+        return await analytics.collaboration_partners(info.context, self.code, limit)  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -57,14 +58,30 @@ public final class Launcher {
             stopped.countDown();
         }, "citygraph-neo4j-shutdown"));
 
-        GraphDatabaseService system = service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        // Re-applied at every start so the password kept in CITYGRAPH_HOME is always the one that works.
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        try {
+            setPassword(service.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME), password);
+        } catch (RuntimeException e) {
+            // Without this the database's own threads would keep the JVM alive, never ready.
+            e.printStackTrace();
+            System.exit(1);
+        }
 
         System.out.println(READY + " bolt://127.0.0.1:" + boltPort);
         System.out.flush();
         stopped.await();
+    }
+
+    /** Re-applied at every start so the password kept in CITYGRAPH_HOME is always the one that works. */
+    private static void setPassword(GraphDatabaseService system, String password) {
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            // Neo4j refuses to "change" a password to itself: then it is already the right one.
+            if (!e.getMessage().contains("cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     private static Map<String, String> parse(String[] args) {

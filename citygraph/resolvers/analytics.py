@@ -1,0 +1,208 @@
+"""The eight analytics: arguments validated (every traversal bounded), one `analytics_*` statement each,
+its maps turned into the records of `graph/analytics.py`. Caps are documented in docs/questions.md."""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from strawberry.dataloader import DataLoader
+
+from citygraph.graph import analytics as a
+from citygraph.graph import records as r
+from citygraph.graph.database import Database
+from citygraph.loaders import Loaders
+from citygraph.resolvers.context import Context
+from citygraph.resolvers.errors import InputError
+
+MAX_BOROUGH_CODES = 500
+MAX_PARTNERS = 100
+MAX_WITHIN_MONTHS = 120
+MAX_DEPTH = 3
+MAX_NETWORK_NODES = 500
+MAX_TOP = 500
+MAX_HOPS = 10  # analytics_connection_path.cypher searches at most this far: keep the two in step
+
+
+def _between(name: str, value: int, low: int, high: int | None = None) -> int:
+    if value < low or (high is not None and value > high):
+        allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InputError(f'Argument "{name}" must be {allowed}, got {value}.')
+    return value
+
+
+def _borough_codes(codes: Sequence[str]) -> list[str]:
+    distinct = list(dict.fromkeys(codes))  # a repeated code must not count its borough twice
+    if not distinct:
+        raise InputError('Argument "boroughCodes" must name at least one borough.')
+    if len(distinct) > MAX_BOROUGH_CODES:
+        raise InputError(f'Argument "boroughCodes" may name at most {MAX_BOROUGH_CODES} boroughs, got {len(distinct)}.')
+    return distinct
+
+
+def _unknown(what: str, values: Sequence[str], argument: str) -> InputError:
+    listed = ", ".join(f'"{v}"' for v in values)
+    return InputError(f"Unknown {what}{'s' if len(values) > 1 else ''} {listed} in {argument}.")
+
+
+async def _one(db: Database, query: str, **params: Any) -> dict[str, Any]:
+    """The statements answer in a single row (found/missing flags plus the items)."""
+    return (await db.read(query, **params))[0]
+
+
+async def shared_systems(ctx: Context, codes: Sequence[str], min_boroughs: int | None) -> list[a.SharedSystem]:
+    distinct = _borough_codes(codes)
+    least = len(distinct) if min_boroughs is None else _between("minBoroughs", min_boroughs, 1)
+    row = await _one(ctx.db, "analytics_shared_systems", codes=distinct, minBoroughs=least)
+    if row["missing"]:
+        raise _unknown("borough code", row["missing"], "boroughCodes")
+    return [a.SharedSystem.of(item) for item in row["items"]]
+
+
+async def shared_suppliers(ctx: Context, codes: Sequence[str], min_boroughs: int | None) -> list[a.SharedSupplier]:
+    distinct = _borough_codes(codes)
+    least = len(distinct) if min_boroughs is None else _between("minBoroughs", min_boroughs, 1)
+    row = await _one(ctx.db, "analytics_shared_suppliers", codes=distinct, minBoroughs=least)
+    if row["missing"]:
+        raise _unknown("borough code", row["missing"], "boroughCodes")
+    return [a.SharedSupplier.of(item) for item in row["items"]]
+
+
+async def _partners_each(db: Database, keys: Sequence[tuple[str, int]]) -> list[list[a.CollaborationPartner] | None]:
+    """None for a code that names no borough. Codes asking for the same limit share one statement."""
+    found: dict[tuple[str, int], list[a.CollaborationPartner] | None] = {}
+    for limit in {limit for _, limit in keys}:
+        codes = [code for code, wanted in keys if wanted == limit]
+        for row in await db.read("analytics_collaboration_partners", codes=codes, limit=limit):
+            partners = [a.CollaborationPartner.of(item) for item in row["partners"]] if row["found"] else None
+            found[(row["key"], limit)] = partners
+    return [found[key] for key in keys]
+
+
+PartnerLoader = DataLoader[tuple[str, int], list[a.CollaborationPartner] | None]
+# Borough.collaborationPartners batches the boroughs of one query level; loaders/__init__.py belongs to
+# the entity API, so this loader hangs off the request's Loaders and dies with them.
+_partner_loaders: WeakKeyDictionary[Loaders, PartnerLoader] = WeakKeyDictionary()
+
+
+def _partner_loader(ctx: Context) -> PartnerLoader:
+    loader = _partner_loaders.get(ctx.loaders)
+    if loader is None:
+        db = ctx.db
+
+        async def load(keys: list[tuple[str, int]]) -> list[list[a.CollaborationPartner] | None]:
+            return await _partners_each(db, keys)
+
+        loader = _partner_loaders[ctx.loaders] = DataLoader(load_fn=load)
+    return loader
+
+
+async def collaboration_partners(ctx: Context, code: str, limit: int | None) -> list[a.CollaborationPartner]:
+    limit = _between("limit", 5 if limit is None else limit, 1, MAX_PARTNERS)
+    partners = await _partner_loader(ctx).load((code, limit))
+    if partners is None:
+        raise _unknown("borough code", [code], "boroughCode")
+    return partners
+
+
+async def joint_procurement_opportunities(
+    ctx: Context, within_months: int | None, service_area: str | None, min_boroughs: int | None, as_of: dt.date | None
+) -> list[a.ProcurementOpportunity]:
+    row = await _one(
+        ctx.db,
+        "analytics_joint_procurement",
+        withinMonths=_between("withinMonths", 24 if within_months is None else within_months, 1, MAX_WITHIN_MONTHS),
+        serviceArea=service_area,
+        minBoroughs=_between("minBoroughs", 2 if min_boroughs is None else min_boroughs, 1),
+        asOf=as_of or dt.date.today(),
+    )
+    if row["missingArea"]:
+        raise _unknown("service area", [service_area or ""], "serviceArea")
+    return [a.ProcurementOpportunity.of(item) for item in row["items"]]
+
+
+async def supplier_network(
+    ctx: Context,
+    supplier_id: str,
+    depth: int | None,
+    min_shared: int | None,
+    limit: int | None,
+    with_boroughs: bool = True,
+) -> a.SupplierNetwork:
+    row = await _one(
+        ctx.db,
+        "analytics_supplier_network",
+        supplierId=supplier_id,
+        depth=_between("depth", 1 if depth is None else depth, 1, MAX_DEPTH),
+        minShared=_between("minSharedBoroughs", 1 if min_shared is None else min_shared, 1),
+        limit=_between("limit", 50 if limit is None else limit, 1, MAX_NETWORK_NODES),
+        withBoroughs=with_boroughs,
+    )
+    if not row["found"]:
+        raise _unknown("supplier id", [supplier_id], "supplierId")
+    nodes = [a.NetworkNode(n["id"], r.EntityKind.SUPPLIER, n["name"]) for n in row["nodes"]]
+    return a.SupplierNetwork(nodes, [a.NetworkEdge.of(e) for e in row["edges"]])
+
+
+async def supplier_concentration(
+    ctx: Context, service_area: str | None, measure: r.ConcentrationMeasure | None, top: int | None
+) -> a.SupplierConcentration:
+    measure = measure or r.ConcentrationMeasure.CONTRACT_COUNT
+    top = _between("top", 10 if top is None else top, 1, MAX_TOP)
+    row = await _one(
+        ctx.db,
+        "analytics_supplier_concentration",
+        serviceArea=service_area,
+        byValue=measure is r.ConcentrationMeasure.CONTRACT_VALUE,
+        top=top,
+    )
+    if row["missingArea"]:
+        raise _unknown("service area", [service_area or ""], "serviceArea")
+    return a.SupplierConcentration(
+        measure,
+        float(row["total"]),
+        int(row["supplierCount"]),
+        float(row["topShare"]),
+        float(row["hhi"]),
+        float(row["smeShare"]),
+        [a.SupplierShare.of(item) for item in row["suppliers"]],
+    )
+
+
+async def skills_exchange(
+    ctx: Context, skill: str, min_mentor_level: int | None, max_learner_level: int | None
+) -> list[a.SkillMatch]:
+    row = await _one(
+        ctx.db,
+        "analytics_skills_exchange",
+        skill=skill,
+        minMentorLevel=_between("minMentorLevel", 4 if min_mentor_level is None else min_mentor_level, 1, 5),
+        maxLearnerLevel=_between("maxLearnerLevel", 2 if max_learner_level is None else max_learner_level, 1, 5),
+    )
+    if row["skill"] is None:
+        raise _unknown("skill", [skill], "skill")
+    found = r.Skill.of(row["skill"])
+    return [a.SkillMatch.of(found, item) for item in row["items"]]
+
+
+async def connection_path(
+    ctx: Context, source: tuple[r.EntityKind, str], target: tuple[r.EntityKind, str], max_hops: int | None
+) -> a.GraphPath | None:
+    (from_kind, from_id), (to_kind, to_id) = source, target
+    row = await _one(
+        ctx.db,
+        "analytics_connection_path",
+        fromKind=from_kind.value,  # an enum member: one of the fixed branches of the statement, never text
+        fromId=from_id,
+        toKind=to_kind.value,
+        toId=to_id,
+        maxHops=_between("maxHops", 6 if max_hops is None else max_hops, 1, MAX_HOPS),
+    )
+    if not row["fromFound"]:
+        raise InputError(f'Unknown {from_kind.value} id "{from_id}" in from.')
+    if not row["toFound"]:
+        raise InputError(f'Unknown {to_kind.value} id "{to_id}" in to.')
+    if row["nodes"] is None:
+        return None
+    nodes = [a.NetworkNode.of(n) for n in row["nodes"]]
+    return a.GraphPath(nodes, len(nodes) - 1)

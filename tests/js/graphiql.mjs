@@ -1,0 +1,133 @@
+// Drives the service's GraphiQL in headless Debian Chromium (playwright-core, no downloaded browser) with
+// every request to a host other than 127.0.0.1/localhost aborted, and prints what happened as JSON.
+// Usage: node tests/js/graphiql.mjs BASE_URL SCREENSHOT_DIR   (BASE_URL like http://127.0.0.1:8000)
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(join(fileURLToPath(import.meta.url), "..", "..", "..", "web", "package.json"));
+const { chromium } = require("playwright-core");
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) {
+  console.error("usage: node graphiql.mjs BASE_URL SCREENSHOT_DIR");
+  process.exit(2);
+}
+const executablePath = process.env.CITYGRAPH_CHROMIUM || "/usr/bin/chromium";
+const QUERY = "{ boroughs { name } }";
+const LOCAL = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+const report = { requests: [], aborted: [], external: [], consoleErrors: [], pageErrors: [], steps: {} };
+const userDataDir = mkdtempSync(join(tmpdir(), "citygraph-chromium-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath,
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  viewport: { width: 1400, height: 900 },
+});
+
+try {
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    const { hostname, protocol } = new URL(url);
+    if ((protocol === "http:" || protocol === "https:" || protocol === "ws:") && !LOCAL.has(hostname)) {
+      report.aborted.push(url);
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+  context.on("request", (request) => {
+    const url = request.url();
+    report.requests.push(`${request.method()} ${url.length > 200 ? url.slice(0, 200) + "…" : url}`);
+    const { hostname, protocol } = new URL(url);
+    if (protocol !== "data:" && protocol !== "blob:" && !LOCAL.has(hostname)) report.external.push(url);
+  });
+  // WebSockets are not routed by page.route: record them too.
+  context.on("page", (page) => page.on("websocket", (ws) => report.external.push(ws.url())));
+
+  const page = context.pages()[0] || (await context.newPage());
+  page.on("websocket", (ws) => {
+    if (!LOCAL.has(new URL(ws.url()).hostname)) report.external.push(ws.url());
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") report.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => report.pageErrors.push(String(error)));
+
+  const editorValue = (selector) =>
+    page.evaluate((sel) => document.querySelector(`${sel} .CodeMirror`)?.CodeMirror.getValue() ?? null, selector);
+
+  // 1. First visit: the page, the bundle, the schema; the examples open as tabs.
+  await page.goto(`${base}/graphql`, { waitUntil: "load" });
+  await page.waitForSelector(".graphiql-query-editor .CodeMirror", { timeout: 30000 });
+  await page.waitForSelector(".graphiql-execute-button", { timeout: 30000 });
+  report.steps.tabs = await page.$$eval(".graphiql-tab .graphiql-tab-button", (tabs) => tabs.map((tab) => tab.textContent.trim()));
+  report.steps.pluginButtons = await page.$$eval(".graphiql-sidebar button[aria-label]", (buttons) =>
+    buttons.map((button) => button.getAttribute("aria-label")),
+  );
+
+  // 2. Type a query into a new tab and run it.
+  await page.click(".graphiql-tab-add");
+  await page.click(".graphiql-query-editor .CodeMirror");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(QUERY, { delay: 10 });
+  await page.keyboard.press("Escape"); // close any autocompletion hint
+  report.steps.typed = await editorValue(".graphiql-query-editor");
+  await page.click(".graphiql-execute-button");
+  await page.waitForFunction(
+    () => (document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue() || "").includes("Camden"),
+    null,
+    { timeout: 30000 },
+  );
+  report.steps.response = await editorValue(".result-window");
+  report.steps.resultPaneText = await page.innerText(".result-window");
+  await page.screenshot({ path: join(shots, "graphiql-query.png") });
+
+  // 3. The explorer plugin renders the schema's root fields.
+  await page.click('.graphiql-sidebar button[aria-label="Show GraphiQL Explorer"]');
+  await page.waitForSelector(".graphiql-explorer-root, .docExplorerWrap, .graphiql-plugin", { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector(".graphiql-plugin")?.innerText.includes("boroughs"), null, {
+    timeout: 15000,
+  });
+  report.steps.explorerText = (await page.innerText(".graphiql-plugin")).slice(0, 2000);
+  await page.screenshot({ path: join(shots, "graphiql-explorer.png") });
+
+  // 4. ?example=NAME switches to that example's tab; run it.
+  await page.goto(`${base}/graphql?example=boroughs-and-partnerships`, { waitUntil: "load" });
+  await page.waitForSelector(".graphiql-execute-button", { timeout: 30000 });
+  report.steps.exampleActiveTab = await page.$eval(".graphiql-tab-active .graphiql-tab-button", (tab) => tab.textContent.trim());
+  report.steps.exampleQuery = await editorValue(".graphiql-query-editor");
+  await page.click(".graphiql-execute-button");
+  await page.waitForFunction(
+    () =>
+      (document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue() || "").includes(
+        "South London Partnership",
+      ),
+    null,
+    { timeout: 30000 },
+  );
+  report.steps.exampleResponse = await editorValue(".result-window");
+  await page.screenshot({ path: join(shots, "graphiql-example.png") });
+  report.ok = true;
+} catch (error) {
+  report.ok = false;
+  report.error = String(error && error.stack ? error.stack : error);
+  const page = context.pages()[0];
+  if (page) await page.screenshot({ path: join(shots, "graphiql-failure.png") }).catch(() => {});
+} finally {
+  await context.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+console.log(JSON.stringify(report, null, 2));
