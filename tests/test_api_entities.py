@@ -284,3 +284,14 @@ async def test_unexpected_failures_are_masked_with_a_request_id(
     assert error["message"] == "Internal error (request id req-42)"
     assert error["extensions"] == {"code": "INTERNAL", "requestId": "req-42"}
     assert any("req-42" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_a_contract_with_two_suppliers_is_listed_once(api: httpx.AsyncClient, db: Database):
+    # OCDS awards can name several suppliers; the contract still appears once, with the first by id.
+    await db.run_text("MATCH (c:Contract {id: 'c5'}), (s:Supplier {id: 'sup-a'}) MERGE (c)-[:WITH]->(s)", write=True)
+    page = (await data(api, "{ contracts { totalCount edges { node { id supplier { id } } } } }"))["contracts"]
+    assert page["totalCount"] == 5
+    assert [edge["node"]["id"] for edge in page["edges"]] == ["c2", "c1", "c5", "c3", "c4"]
+    assert page["edges"][2]["node"]["supplier"] == {"id": "sup-a"}
+    lambeth = await data(api, '{ borough(code: "E09000022") { contracts { totalCount } suppliers { id } } }')
+    assert lambeth["borough"] == {"contracts": {"totalCount": 1}, "suppliers": [{"id": "sup-a"}, {"id": "sup-r"}]}

@@ -1,3 +1,4 @@
 UNWIND $keys AS key
-MATCH (b:Borough)-[:AWARDED]->(c:Contract {id: key})-[:WITH]->(x:Supplier)
-RETURN key, c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code, supplierId: x.id} AS item
+MATCH (b:Borough)-[:AWARDED]->(c:Contract {id: key})
+RETURN key, c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+         supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })} AS item

@@ -1,11 +1,13 @@
-// Contracts awarded by a council, ordered by endDate (unknown last), then id.
-MATCH (b:Borough)-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
+// Contracts awarded by a council, ordered by endDate (unknown last), then id. An OCDS award can name
+// several suppliers (several WITH): Contract.supplier is the first of them by id.
+MATCH (b:Borough)-[:AWARDED]->(c:Contract)
 WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
-  AND ($where.supplierId IS NULL OR x.id = $where.supplierId)
+  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(:Supplier {id: $where.supplierId}) })
   AND ($where.systemId IS NULL OR EXISTS { (c)-[:COVERS]->(:System {id: $where.systemId}) })
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
-RETURN c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code, supplierId: x.id} AS item
+RETURN c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+         supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })} AS item
 ORDER BY c.endDate, c.id
 SKIP $offset LIMIT $limit

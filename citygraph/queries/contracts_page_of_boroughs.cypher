@@ -1,13 +1,16 @@
+// Contracts awarded by a council, ordered by endDate (unknown last), then id. An OCDS award can name
+// several suppliers (several WITH): Contract.supplier is the first of them by id.
 UNWIND $keys AS key
 CALL (key) {
-  MATCH (b:Borough {code: key})-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
+  MATCH (b:Borough {code: key})-[:AWARDED]->(c:Contract)
   WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
-  AND ($where.supplierId IS NULL OR x.id = $where.supplierId)
+  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(:Supplier {id: $where.supplierId}) })
   AND ($where.systemId IS NULL OR EXISTS { (c)-[:COVERS]->(:System {id: $where.systemId}) })
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
-  WITH b, c, x ORDER BY c.endDate, c.id SKIP $offset LIMIT $limit
-  RETURN collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code, supplierId: x.id}) AS items
+  WITH b, c ORDER BY c.endDate, c.id SKIP $offset LIMIT $limit
+  RETURN collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+         supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })}) AS items
 }
 RETURN key, items
