@@ -101,12 +101,6 @@ def test_no_file_names_a_cdn() -> None:
     assert len(checked) > 20 and offenders == [], offenders
 
 
-def test_packaged_examples_match_docs() -> None:
-    docs = {p.name: p.read_text() for p in (ROOT / "docs/examples").glob("*.graphql")}
-    packaged = {p.name: p.read_text() for p in graphiql.EXAMPLES_DIR.glob("*.graphql")}
-    assert docs and packaged == docs, "citygraph/schema/static/graphiql/examples is stale: run `make graphiql`"
-
-
 def test_bundle_is_built_from_the_locked_packages() -> None:
     versions = json.loads((graphiql.STATIC_DIR / "VERSIONS.json").read_text())
     lock = json.loads((ROOT / "web/package-lock.json").read_text())["packages"]

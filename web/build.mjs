@@ -1,22 +1,19 @@
 // Builds the offline GraphiQL that the API serves at /graphiql-static/ (run by `make graphiql`):
 //   citygraph/schema/static/graphiql/graphiql.js, graphiql.css   React + GraphiQL + explorer plugin, minified
 //   citygraph/schema/static/graphiql/graphiql.js.LEGAL.txt        licence comments of what is bundled
-//   citygraph/schema/static/graphiql/examples/*.graphql           copies of docs/examples/*.graphql
 // Everything comes from web/node_modules (npm ci); the result must not point at any CDN, and the build
 // fails if it does.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const out = join(root, "citygraph", "schema", "static", "graphiql");
-const examplesSrc = join(root, "docs", "examples");
-const examplesOut = join(out, "examples");
 
 rmSync(out, { recursive: true, force: true });
-mkdirSync(examplesOut, { recursive: true });
+mkdirSync(out, { recursive: true });
 
 await build({
   entryPoints: { graphiql: join(here, "src", "graphiql.jsx") },
@@ -32,10 +29,6 @@ await build({
   sourcemap: false,
   logLevel: "warning",
 });
-
-for (const name of readdirSync(examplesSrc).filter((name) => name.endsWith(".graphql")).sort()) {
-  copyFileSync(join(examplesSrc, name), join(examplesOut, name));
-}
 
 // The whole point is working with no internet: refuse a bundle that names a CDN or loads anything
 // from another host.

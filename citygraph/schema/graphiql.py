@@ -2,8 +2,8 @@
 
 Strawberry's own page loads React, GraphiQL and the explorer plugin from a public host on the internet. This
 one loads a bundle built from the npm packages (web/build.mjs, `make graphiql`) and shipped in the package
-under static/graphiql/, served by the app at /graphiql-static/. The saved example operations of docs/examples/
-(copied into static/graphiql/examples/ by the build) are embedded in the page: on a first visit they open
+under static/graphiql/, served by the app at /graphiql-static/. The saved example operations in examples/
+(docs/examples links there) are embedded in the page: on a first visit they open
 as tabs, and `/graphql?example=NAME` opens (or switches to) the tab of one of them.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).parent / "static" / "graphiql"
-EXAMPLES_DIR = STATIC_DIR / "examples"
+EXAMPLES_DIR = Path(__file__).parent / "examples"  # docs/examples links here
 STATIC_PATH = "/graphiql-static"
 
 # Everything the page needs is on this origin; the policy makes the browser refuse anything else.
