@@ -249,8 +249,9 @@ async def _demo_if_empty(db: Database, settings: Settings) -> None:
         return
     from citygraph.graph import demo
 
-    err("The graph has no system data yet: loading the London demo …")
-    await demo.generate_and_load(db, settings.home / "demo-london", scale="london", seed=demo.DEFAULT_SEED)
+    err("The graph has no system data yet: loading the London demo (synthetic; see docs/demo-data.md) …")
+    report = await demo.generate_and_load(db, settings.home / "demo-london", scale="london", seed=demo.DEFAULT_SEED)
+    err(report.summary())
 
 
 # --- wiring ------------------------------------------------------------------------------------------

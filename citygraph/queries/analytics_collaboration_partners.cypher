@@ -14,12 +14,11 @@ CALL (a) {
   LIMIT $limit
   CALL (a, b) {
     MATCH (a)-[:USES]->(s:System)<-[:USES]-(b)
-    // Each borough's latest-ending contract for the system: the cycle it is on now.
-    WITH s,
-         head(COLLECT { MATCH (a)-[:AWARDED]->(c:Contract)-[:COVERS]->(s) WHERE c.endDate IS NOT NULL
-                         RETURN c.endDate ORDER BY c.endDate DESC LIMIT 1 }) AS endA,
-         head(COLLECT { MATCH (b)-[:AWARDED]->(c:Contract)-[:COVERS]->(s) WHERE c.endDate IS NOT NULL
-                         RETURN c.endDate ORDER BY c.endDate DESC LIMIT 1 }) AS endB
+    // Each borough's latest-ending contract for the system: the cycle it is on now. (A CALL, not a COLLECT
+    // with `endDate IS NOT NULL`, which the planner answers from the endDate index: a scan of every contract.)
+    CALL (a, s) { MATCH (a)-[:AWARDED]->(c:Contract)-[:COVERS]->(s) RETURN max(c.endDate) AS endA }
+    CALL (b, s) { MATCH (b)-[:AWARDED]->(c:Contract)-[:COVERS]->(s) RETURN max(c.endDate) AS endB }
+    WITH s, endA, endB
     ORDER BY s.name, s.id
     RETURN collect({
       system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar.name]),
