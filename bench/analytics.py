@@ -11,6 +11,7 @@ database's own share (result available + consumed, from the driver's summary). N
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import tempfile
@@ -110,6 +111,8 @@ async def main() -> None:
     finally:
         await db.close()
         embedded.stop()
+        if args.home is None:
+            shutil.rmtree(home, ignore_errors=True)
 
     print(f"London demo (seed {demo.DEFAULT_SEED}), {args.runs} runs each after {args.warmup} warm-up, one at a time.")
     runs = f" --runs {args.runs}" if args.runs != 200 else ""
