@@ -21,14 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from citygraph.graph import demo  # noqa: E402
-from citygraph.graph.database import Connection, Database, Trace  # noqa: E402
-from citygraph.graph.embedded import EmbeddedNeo4j, free_port  # noqa: E402
-from citygraph.graph.migrations import migrate  # noqa: E402
-from citygraph.graph.settings import Settings  # noqa: E402
-from citygraph.loaders import Loaders  # noqa: E402
-from citygraph.resolvers.context import Context  # noqa: E402
-from citygraph.schema.schema import schema  # noqa: E402
+from citygraph.graph import demo
+from citygraph.graph.database import Connection, Database, Trace
+from citygraph.graph.embedded import EmbeddedNeo4j, free_port
+from citygraph.graph.migrations import migrate
+from citygraph.graph.settings import Settings
+from citygraph.loaders import Loaders
+from citygraph.resolvers.context import Context
+from citygraph.schema.schema import schema
 
 AS_OF = demo.ANCHOR.isoformat()
 # Each analytic with the fields a dashboard would ask for, nested entities included.

@@ -25,10 +25,10 @@ from neo4j import AsyncGraphDatabase, RoutingControl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from citygraph.graph import demo  # noqa: E402
-from citygraph.graph.database import Connection, Database  # noqa: E402
-from citygraph.graph.embedded import EmbeddedNeo4j, free_port  # noqa: E402
-from citygraph.graph.migrations import migrate  # noqa: E402
+from citygraph.graph import demo
+from citygraph.graph.database import Connection, Database
+from citygraph.graph.embedded import EmbeddedNeo4j, free_port
+from citygraph.graph.migrations import migrate
 
 GRAPHQL = "{ boroughs { name systems { name manufacturer { name } } } }"
 # The same answer in one statement, shaped like the GraphQL response.

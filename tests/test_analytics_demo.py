@@ -5,7 +5,6 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest

@@ -5,14 +5,14 @@ from pathlib import Path
 
 from graphql import (
     GraphQLArgument,
-    Undefined,
-    value_from_ast,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLScalarType,
+    Undefined,
     build_schema,
+    value_from_ast,
 )
 
 from citygraph.schema.schema import schema

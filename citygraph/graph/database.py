@@ -52,12 +52,14 @@ def resolve_connection(settings: Settings, start_embedded: bool = True, progress
 
 
 def _native(value: Any) -> Any:
-    if isinstance(value, (Date, DateTime)):
+    """Neo4j temporal values to Python's. Exact type checks: this runs on every value of every row."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _native(item) for key, item in value.items()}
+    if kind is list:
+        return [_native(item) for item in value]
+    if kind is Date or kind is DateTime:
         return value.to_native()
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
     return value
 
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ ORG_ID = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{2,}-\S+$")
 CPV_CODE = re.compile(r"^(\d{8})(?:-\d)?$")  # "48000000" or with its check digit, "48000000-8"
 LEGAL_SUFFIXES = ("ltd", "limited", "plc", "llp", "inc", "ltd uk", "uk ltd", "uk limited")
 DROPPED_AWARD_STATUSES = ("cancelled", "unsuccessful")
-EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 # Arrays a later release restates in full (the OCDS schema's wholeListMerge, or lists of references that a
 # notice corrects as a whole): a supplier dropped by an awardUpdate must not survive the merge.
 WHOLE_LISTS = frozenset({"suppliers", "tenderers", "additionalClassifications", "additionalIdentifiers"})
@@ -115,7 +115,7 @@ def _release_time(release: Json) -> datetime:
         moment = datetime.fromisoformat(str(release.get("date")))
     except ValueError:
         return EARLIEST
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def compile_releases(releases: Iterable[Any], skipped: Counter[str]) -> list[Json]:

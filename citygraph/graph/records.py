@@ -85,14 +85,17 @@ class Supplier:
 
 @dataclass(slots=True)
 class System:
+    """A product. Its service area and manufacturer (one each) come with it from the same statement, so
+    reading them costs no further round trip."""
+
     id: str
     name: str
-    service_area_name: str | None
-    manufacturer_id: str | None
+    service_area: ServiceArea
+    manufacturer: Supplier
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "System":
-        return cls(row["id"], row["name"], row.get("serviceArea"), row.get("manufacturerId"))
+        return cls(row["id"], row["name"], ServiceArea.of(row["serviceArea"]), Supplier.of(row["manufacturer"]))
 
 
 @dataclass(slots=True)

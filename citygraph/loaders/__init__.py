@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from citygraph.graph import records as r
+from citygraph.graph.analytics import CollaborationPartner
 from citygraph.graph.database import Database, Row
 
 T = TypeVar("T")
@@ -23,12 +24,10 @@ async def _one_each(db: Database, query: str, make: Callable[[Row], T], keys: Se
 
 
 async def _many_each(db: Database, query: str, make: Callable[[Row], T], keys: Sequence[Any]) -> list[list[T]]:
-    """Query rows are {key, item}, already in the order the API promises; items grouped per key."""
+    """Query rows are {key, items}: one row per key that has any, items in the order the API promises."""
     rows = await db.read(query, keys=list(keys))
-    grouped: dict[Any, list[T]] = {key: [] for key in keys}
-    for row in rows:
-        grouped[row["key"]].append(make(row["item"]))
-    return [grouped[key] for key in keys]
+    grouped = {row["key"]: [make(item) for item in row["items"]] for row in rows}
+    return [grouped.get(key, []) for key in keys]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,17 @@ async def _counts_each(db: Database, query: str, keys: Sequence[tuple[str, r.Con
     return [counts[key] for key in keys]
 
 
+async def _partners_each(db: Database, keys: Sequence[tuple[str, int]]) -> list[list[CollaborationPartner] | None]:
+    """None for a code that names no borough. Codes asking for the same limit share one statement."""
+    found: dict[tuple[str, int], list[CollaborationPartner] | None] = {}
+    for limit in {limit for _, limit in keys}:
+        codes = [code for code, wanted in keys if wanted == limit]
+        for row in await db.read("analytics_collaboration_partners", codes=codes, limit=limit):
+            partners = [CollaborationPartner.of(item) for item in row["partners"]] if row["found"] else None
+            found[(row["key"], limit)] = partners
+    return [found[key] for key in keys]
+
+
 def _average(value: Any) -> float | None:
     return None if value is None else float(value)
 
@@ -82,7 +92,6 @@ class Loaders:
         self.supplier = one("suppliers_by_id", r.Supplier.of)
         self.system = one("systems_by_id", r.System.of)
         self.contract = one("contracts_by_id", r.Contract.of)
-        self.service_area = one("service_areas_by_name", r.ServiceArea.of)
         self.skill = one("skills_by_name", r.Skill.of)
         self.average_satisfaction = one("satisfaction_of_systems", _average)
 
@@ -104,3 +113,4 @@ class Loaders:
         self.contract_pages_of_supplier = DataLoader(load_fn=partial(_pages_each, db, "contracts_page_of_suppliers"))
         self.contract_counts_of_borough = DataLoader(load_fn=partial(_counts_each, db, "contracts_count_of_boroughs"))
         self.contract_counts_of_supplier = DataLoader(load_fn=partial(_counts_each, db, "contracts_count_of_suppliers"))
+        self.collaboration_partners = DataLoader(load_fn=partial(_partners_each, db))

@@ -21,8 +21,8 @@ CALL (a) {
     WITH s, endA, endB
     ORDER BY s.name, s.id
     RETURN collect({
-      system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar.name]),
-                 manufacturerId: head([(s)-[:MADE_BY]->(m) | m.id])},
+      system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
+                 manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
       endsAligned: coalesce(endA + duration({months: 6}) >= endB AND endB + duration({months: 6}) >= endA, false)
     }) AS systems
   }

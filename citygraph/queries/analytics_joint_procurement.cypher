@@ -18,8 +18,8 @@ CALL (missingArea) {
   WHERE size(boroughs) >= $minBoroughs
   ORDER BY windowStart, s.name, s.id
   RETURN collect({
-    system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar.name]),
-               manufacturerId: head([(s)-[:MADE_BY]->(m) | m.id])},
+    system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
+               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
     boroughs: [bb IN COLLECT { UNWIND boroughs AS bb RETURN bb ORDER BY bb.name, bb.code }
                | bb {.code, .name, .region}],
     contracts: contracts,

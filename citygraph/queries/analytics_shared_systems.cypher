@@ -10,8 +10,8 @@ CALL (missing) {
   WHERE size(boroughs) >= $minBoroughs
   ORDER BY size(boroughs) DESC, s.name, s.id
   RETURN collect({
-    system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(a) | a.name]),
-               manufacturerId: head([(s)-[:MADE_BY]->(m) | m.id])},
+    system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(a) | a {.name, .kind}]),
+               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
     boroughs: boroughs
   }) AS items
 }

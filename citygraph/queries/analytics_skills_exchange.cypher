@@ -7,8 +7,8 @@ CALL (k) {
   WITH mentor, learner, m.level AS mentorLevel, l.level AS learnerLevel,
        COLLECT {
          MATCH (mentor)-[:USES]->(s:System)<-[:USES]-(learner)
-         RETURN s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar.name]),
-                   manufacturerId: head([(s)-[:MADE_BY]->(x) | x.id])}
+         RETURN s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
+                   manufacturer: head([(s)-[:MADE_BY]->(x) | x {.id, .name, .sme, .companyNumber}])}
          ORDER BY s.name, s.id
        } AS systems
   ORDER BY size(systems) DESC, mentor.name, learner.name, mentor.code, learner.code

@@ -1,5 +1,7 @@
 UNWIND $keys AS key
 MATCH (b:Borough)-[u:USES]->(s:System {id: key})
-RETURN key, {boroughCode: b.code, systemId: s.id, since: u.since, hosting: u.hosting,
+WITH key, {boroughCode: b.code, systemId: s.id, since: u.since, hosting: u.hosting,
              satisfaction: u.satisfaction, users: u.users} AS item
 ORDER BY key, b.name, b.code
+// One row per key: the driver's cost is per record, so a list per key is several times cheaper.
+RETURN key, collect(item) AS items

@@ -4,14 +4,10 @@ its maps turned into the records of `graph/analytics.py`. Caps are documented in
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
-from weakref import WeakKeyDictionary
-
-from strawberry.dataloader import DataLoader
 
 from citygraph.graph import analytics as a
 from citygraph.graph import records as r
 from citygraph.graph.database import Database
-from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 
@@ -68,38 +64,9 @@ async def shared_suppliers(ctx: Context, codes: Sequence[str], min_boroughs: int
     return [a.SharedSupplier.of(item) for item in row["items"]]
 
 
-async def _partners_each(db: Database, keys: Sequence[tuple[str, int]]) -> list[list[a.CollaborationPartner] | None]:
-    """None for a code that names no borough. Codes asking for the same limit share one statement."""
-    found: dict[tuple[str, int], list[a.CollaborationPartner] | None] = {}
-    for limit in {limit for _, limit in keys}:
-        codes = [code for code, wanted in keys if wanted == limit]
-        for row in await db.read("analytics_collaboration_partners", codes=codes, limit=limit):
-            partners = [a.CollaborationPartner.of(item) for item in row["partners"]] if row["found"] else None
-            found[(row["key"], limit)] = partners
-    return [found[key] for key in keys]
-
-
-PartnerLoader = DataLoader[tuple[str, int], list[a.CollaborationPartner] | None]
-# Borough.collaborationPartners batches the boroughs of one query level; loaders/__init__.py belongs to
-# the entity API, so this loader hangs off the request's Loaders and dies with them.
-_partner_loaders: WeakKeyDictionary[Loaders, PartnerLoader] = WeakKeyDictionary()
-
-
-def _partner_loader(ctx: Context) -> PartnerLoader:
-    loader = _partner_loaders.get(ctx.loaders)
-    if loader is None:
-        db = ctx.db
-
-        async def load(keys: list[tuple[str, int]]) -> list[list[a.CollaborationPartner] | None]:
-            return await _partners_each(db, keys)
-
-        loader = _partner_loaders[ctx.loaders] = DataLoader(load_fn=load)
-    return loader
-
-
 async def collaboration_partners(ctx: Context, code: str, limit: int | None) -> list[a.CollaborationPartner]:
     limit = _between("limit", 5 if limit is None else limit, 1, MAX_PARTNERS)
-    partners = await _partner_loader(ctx).load((code, limit))
+    partners = await ctx.loaders.collaboration_partners.load((code, limit))
     if partners is None:
         raise _unknown("borough code", [code], "boroughCode")
     return partners

@@ -191,13 +191,8 @@ class System:
     id: strawberry.ID
     name: str
 
-    @strawberry.field
-    async def service_area(self, info: Ctx) -> ServiceArea:
-        return await info.context.loaders.service_area.load(self.service_area_name)  # type: ignore[attr-defined]
-
-    @strawberry.field
-    async def manufacturer(self, info: Ctx) -> Supplier:
-        return await info.context.loaders.supplier.load(self.manufacturer_id)  # type: ignore[attr-defined]
+    service_area: ServiceArea
+    manufacturer: Supplier
 
     @strawberry.field(description="Ordered by borough name.")
     async def uses(self, info: Ctx) -> list["SystemUse"]:
