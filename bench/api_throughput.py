@@ -1,7 +1,7 @@
 """Throughput and latency of one dashboard query over HTTP, against the raw Cypher that answers it through
 the driver, measured in one run on the London demo (issue: "The GraphQL API").
 
-    .venv/bin/python bench/api_throughput.py [--requests 2000] [--concurrency 8]
+    .venv/bin/python bench/api_throughput.py [--requests 2000] [--concurrency 8] [--workers 1]
 
 Starts a throwaway embedded Neo4j (its own CITYGRAPH_HOME under /tmp), loads the London demo, runs
 `citygraph serve` (uvicorn, uvloop, httptools, one worker) in a subprocess, and fires requests from this
@@ -59,7 +59,7 @@ async def measure(label: str, call: Callable[[], Awaitable[None]], requests: int
     return {"label": label, "rps": requests / elapsed, "p50": quantiles[49], "p99": quantiles[98]}
 
 
-async def main(requests: int, concurrency: int) -> None:
+async def main(requests: int, concurrency: int, workers: int) -> None:
     home = Path(tempfile.mkdtemp(prefix="citygraph-bench-"))
     embedded = EmbeddedNeo4j(home)
     uri = embedded.start(free_port())
@@ -75,7 +75,8 @@ async def main(requests: int, concurrency: int) -> None:
         env = dict(os.environ, NEO4J_URI=uri, NEO4J_USER="neo4j", NEO4J_PASSWORD=connection.password,
                    CITYGRAPH_TRACE="0")
         server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/citygraph"), "serve", "--port", str(port), "--log-level", "warning"],
+            [str(ROOT / ".venv/bin/citygraph"), "serve", "--port", str(port), "--log-level", "warning",
+             "--workers", str(workers)],
             env=env, cwd=ROOT,
         )
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
@@ -106,7 +107,7 @@ async def main(requests: int, concurrency: int) -> None:
             server.wait()
         embedded.stop()
 
-    print(f"\nquery: {GRAPHQL}\nrequests={requests} concurrency={concurrency} (London demo)\n")
+    print(f"\nquery: {GRAPHQL}\nrequests={requests} concurrency={concurrency} uvicorn workers={workers} (London demo)\n")
     print("| path | req/s | p50 ms | p99 ms |\n| --- | ---: | ---: | ---: |")
     for row in (api, raw):
         print(f"| {row['label']} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} |")
@@ -117,5 +118,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.concurrency))
+    asyncio.run(main(arguments.requests, arguments.concurrency, arguments.workers))

@@ -209,8 +209,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if settings.embedded:
         resolve_connection(settings, progress=err)  # start the embedded Neo4j before taking requests
+    # Several workers need the app as an import string (each process builds its own driver).
+    app = "citygraph.schema.app:create_app" if args.workers > 1 else create_app(settings)
     uvicorn.run(
-        create_app(settings),
+        app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         loop="uvloop",
@@ -304,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
         sub.add_argument("--log-level", default="info")
+        sub.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core is typical)")
         if name == "up":
             sub.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")
     return parser

@@ -1,4 +1,4 @@
-"""Properties of the analytics on the London demo: each answer recomputed in Python from the entity API.
+"""Properties of the API and the analytics on the London demo: each answer recomputed in Python from the entity API.
 The demo is loaded once for the module (the `db` fixture would empty the graph for every test)."""
 
 import datetime as dt
@@ -23,7 +23,7 @@ AS_OF = demo.ANCHOR.isoformat()
 async def london(session_db: Database, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     await session_db.write("clear_graph")
     await demo.generate_and_load(session_db, tmp_path_factory.mktemp("demo"), scale="london", seed=demo.DEFAULT_SEED)
-    settings = Settings(CITYGRAPH_HOME=tmp_path_factory.mktemp("home"), CITYGRAPH_MAX_PAGE_SIZE=1000)
+    settings = Settings(CITYGRAPH_HOME=tmp_path_factory.mktemp("home"), CITYGRAPH_MAX_PAGE_SIZE=1000, CITYGRAPH_TRACE=True)
     app = create_app(settings, db=session_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
         yield http
@@ -187,3 +187,11 @@ async def test_connection_path_between_two_councils(london, landscape):
     # Every council rates the same skills, so two hops always suffice.
     assert found["length"] == 2 == len(found["nodes"]) - 1
     assert (found["nodes"][0]["id"], found["nodes"][-1]["id"]) == (a, b)
+
+
+async def test_deep_nesting_costs_at_most_one_round_trip_per_level(london):
+    body = await gql(london, "{ boroughs { systems { manufacturer { systems { boroughs { name } } } } } }")
+    assert "errors" not in body
+    boroughs = body["data"]["boroughs"]
+    assert len(boroughs) == 33 and sum(len(b["systems"]) for b in boroughs) > 700
+    assert body["extensions"]["cypher"]["roundTrips"] <= 5
