@@ -1,7 +1,10 @@
 """The served schema must contain everything in the API contract (docs/api-contract.graphql, a copy of the
 design's contract): every type, field, argument, input field and enum value, with the same types."""
 
+import re
 from pathlib import Path
+
+import pytest
 
 from graphql import (
     GraphQLArgument,
@@ -12,6 +15,8 @@ from graphql import (
     GraphQLScalarType,
     Undefined,
     build_schema,
+    parse,
+    validate,
     value_from_ast,
 )
 
@@ -87,3 +92,19 @@ def test_printed_sdl_parses_back_to_the_same_schema():
     """`citygraph schema` prints this; it must be a complete, valid SDL document."""
     reparsed = build_schema(schema.as_str())
     assert set(reparsed.type_map) == set(schema._schema.type_map)
+
+
+def _documented_operations() -> list[tuple[str, str]]:
+    root = CONTRACT.parents[1]
+    found = []
+    for path in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        for number, block in enumerate(re.findall(r"```graphql\n(.*?)```", path.read_text(), re.S)):
+            found.append((f"{path.name}#{number}", block))
+    found += [(p.name, p.read_text()) for p in sorted((root / "docs" / "examples").glob("*.graphql"))]
+    return found
+
+
+@pytest.mark.parametrize(("where", "operation"), _documented_operations(), ids=lambda v: v if "\n" not in v else "")
+def test_documented_operations_are_valid_against_the_schema(where: str, operation: str):
+    """Every GraphQL example in the README, the docs and the saved GraphiQL examples still runs."""
+    assert validate(schema._schema, parse(operation)) == []

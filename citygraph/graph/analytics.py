@@ -1,4 +1,4 @@
-"""Results of the analytics (see docs/questions.md): plain records holding the records of `records.py`,
+"""Results of the analytics (see "Questions CityGraph answers" in README.md): plain records holding the records of `records.py`,
 built from the maps the `analytics_*` statements return."""
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """The eight analytics: arguments validated (every traversal bounded), one `analytics_*` statement each,
-its maps turned into the records of `graph/analytics.py`. Caps are documented in docs/questions.md."""
+its maps turned into the records of `graph/analytics.py`. Caps are documented in README.md ("Limits")."""
 
 import datetime as dt
 from collections.abc import Sequence
