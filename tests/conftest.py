@@ -75,3 +75,10 @@ async def gql(client: httpx.AsyncClient, query: str, variables: dict | None = No
     response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
     assert response.status_code in (200, 400), response.text
     return response.json()
+
+
+async def gql_data(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
+    """The `data` of a response that must have no errors."""
+    body = await gql(client, query, variables)
+    assert "errors" not in body, body["errors"]
+    return body["data"]

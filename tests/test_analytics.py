@@ -20,6 +20,7 @@ import pytest
 from citygraph.graph.database import Database
 from citygraph.graph.importer import load_bundle
 from tests.conftest import gql
+from tests.conftest import gql_data as data
 
 BUNDLE = Path(__file__).parent / "fixtures" / "analytics"
 
@@ -32,12 +33,6 @@ ALIGNED = "(contracts end within 6 months of each other)"
 async def loaded(db: Database) -> Database:
     await load_bundle(db, BUNDLE)
     return db
-
-
-async def data(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
-    body = await gql(client, query, variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]
 
 
 async def error(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> str:

@@ -11,6 +11,7 @@ from citygraph.graph.importer import load_bundle
 from citygraph.graph.settings import Settings
 from citygraph.schema.app import create_app
 from tests.conftest import gql
+from tests.conftest import gql_data as data
 
 BUNDLE = Path(__file__).parent / "fixtures" / "entities"
 
@@ -19,12 +20,6 @@ BUNDLE = Path(__file__).parent / "fixtures" / "entities"
 async def api(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
     await load_bundle(db, BUNDLE)
     return client
-
-
-async def data(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
-    body = await gql(client, query, variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]
 
 
 async def test_borough_fields(api: httpx.AsyncClient):

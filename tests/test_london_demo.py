@@ -15,6 +15,7 @@ from citygraph.graph.database import Database
 from citygraph.graph.settings import Settings
 from citygraph.schema.app import create_app
 from tests.conftest import gql
+from tests.conftest import gql_data as data
 
 AS_OF = demo.ANCHOR.isoformat()
 
@@ -28,12 +29,6 @@ async def london(session_db: Database, tmp_path_factory: pytest.TempPathFactory)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
         yield http
     await session_db.write("clear_graph")
-
-
-async def data(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
-    body = await gql(client, query, variables)
-    assert "errors" not in body, body["errors"]
-    return body["data"]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
