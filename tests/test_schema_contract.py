@@ -17,7 +17,8 @@ from graphql import (
     build_schema,
     parse,
     validate,
-    value_from_ast,
+    ast_from_value,
+    print_ast,
 )
 
 from citygraph.schema.schema import schema
@@ -25,12 +26,14 @@ from citygraph.schema.schema import schema
 CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "api-contract.graphql"
 
 
-def _default(arg: GraphQLArgument) -> object:
-    """The argument's default as a Python value; SDL-built schemas keep it only as a literal."""
+def _default(arg: GraphQLArgument) -> str | None:
+    """The argument's default as a GraphQL literal (so enum members and their names compare equal)."""
     if arg.default_value is not Undefined:
-        return arg.default_value
+        # An explicit null default behaves exactly like no default for a nullable argument.
+        literal = ast_from_value(arg.default_value, arg.type)
+        return None if literal is None or print_ast(literal) == "null" else print_ast(literal)
     if arg.ast_node is not None and arg.ast_node.default_value is not None:
-        return value_from_ast(arg.ast_node.default_value, arg.type)
+        return print_ast(arg.ast_node.default_value)
     return None
 
 

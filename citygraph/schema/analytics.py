@@ -202,8 +202,7 @@ class AnalyticsQuery:
         self,
         info: Ctx,
         service_area: str | None = None,
-        # The SDL literal, as the contract states it; the resolver takes the name or the member.
-        measure: ConcentrationMeasure | None = "CONTRACT_COUNT",  # type: ignore[assignment]
+        measure: ConcentrationMeasure | None = ConcentrationMeasure.CONTRACT_COUNT,
         top: int | None = 10,
     ) -> SupplierConcentration:
         chosen = None if measure is None else r.ConcentrationMeasure(measure)
