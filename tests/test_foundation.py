@@ -52,3 +52,17 @@ async def test_health_and_readiness(client: httpx.AsyncClient):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["status"] == "ready"
+
+
+async def test_neo4j_routing_uris_work(db: Database):
+    """`neo4j://` makes the driver ask the server for a routing table; reads then go to a reader."""
+    from citygraph.graph.database import Connection
+
+    await seed(db)
+    bolt = db.connection
+    routed = Database(Connection(bolt.uri.replace("bolt://", "neo4j://"), bolt.user, bolt.password, bolt.database))
+    try:
+        rows = await routed.read("boroughs", region="OUTER_LONDON")
+        assert len(rows) == 19
+    finally:
+        await routed.close()
