@@ -1,4 +1,4 @@
-"""Reading and validating an import bundle (docs/importing.md, shared/design/import-format.md).
+"""Reading and validating an import bundle (docs/importing.md, docs/import-format.md).
 
 Nothing here touches the database: `validate_bundle` takes the keys already in the graph as `KnownKeys`
 and returns every problem it finds, so that the importer can refuse the whole bundle before writing."""
