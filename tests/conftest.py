@@ -38,6 +38,14 @@ def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conne
 async def session_db(neo4j_connection: Connection) -> AsyncIterator[Database]:
     db = Database(neo4j_connection)
     await db.ping()
+    if os.environ.get("NEO4J_URI") and os.environ.get("CITYGRAPH_TEST_WIPE") != "1":
+        [row] = await db.run_text("MATCH (n) RETURN count(n) AS count")
+        if row["count"]:
+            await db.close()
+            raise RuntimeError(
+                f"NEO4J_URI={neo4j_connection.uri} holds {row['count']} nodes and every test empties the graph. "
+                "Point NEO4J_URI at a scratch database, or set CITYGRAPH_TEST_WIPE=1 to allow the wipe."
+            )
     await migrate(db)
     yield db
     await db.close()
