@@ -41,7 +41,7 @@ async def test_graphiql_runs_a_query_offline(db: Database, neo4j_connection: Con
     assert report["consoleErrors"] == [], report["consoleErrors"]
 
     steps = report["steps"]
-    assert steps["typed"] == "{ boroughs { name } }"
+    assert steps["typed"] == "query BoroughNames { boroughs { name } }"
     names = [b["name"] for b in json.loads(steps["response"])["data"]["boroughs"]]
     assert len(names) == 33 and "Camden" in names
     assert "Camden" in steps["resultPaneText"]

@@ -16,7 +16,7 @@ if (!base || !shots) {
   process.exit(2);
 }
 const executablePath = process.env.CITYGRAPH_CHROMIUM || "/usr/bin/chromium";
-const QUERY = "{ boroughs { name } }";
+const QUERY = "query BoroughNames { boroughs { name } }";
 const LOCAL = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 const report = { requests: [], aborted: [], external: [], consoleErrors: [], pageErrors: [], steps: {} };
@@ -85,6 +85,13 @@ try {
   await page.keyboard.type(QUERY, { delay: 10 });
   await page.keyboard.press("Escape"); // close any autocompletion hint
   report.steps.typed = await editorValue(".graphiql-query-editor");
+  // GraphiQL takes the operation name from the editor after a debounce; running before it catches up sends
+  // the previous tab's operationName. The tab title shows the name once the state is current.
+  await page.waitForFunction(
+    () => document.querySelector(".graphiql-tab-active .graphiql-tab-button")?.textContent.trim() === "BoroughNames",
+    null,
+    { timeout: 15000 },
+  );
   await page.click(".graphiql-execute-button");
   await page.waitForFunction(
     () => (document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue() || "").includes("Camden"),
