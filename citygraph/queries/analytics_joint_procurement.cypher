@@ -12,7 +12,7 @@ CALL (missingArea) {
   WITH s, b, c ORDER BY c.endDate, c.id
   WITH s,
        collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
-                  supplierId: head([(c)-[:WITH]->(x:Supplier) | x.id])}) AS contracts,
+                  supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })}) AS contracts,
        collect(DISTINCT b) AS boroughs,
        sum(c.valueGbp) AS total, count(c.valueGbp) AS valued, min(c.endDate) AS windowStart, max(c.endDate) AS windowEnd
   WHERE size(boroughs) >= $minBoroughs
