@@ -66,3 +66,20 @@ async def test_neo4j_routing_uris_work(db: Database):
         assert len(rows) == 19
     finally:
         await routed.close()
+
+
+def test_settings_read_only_their_own_variables(monkeypatch):
+    """Field names like `home` or `trace` must not pick up $HOME or $TRACE."""
+    from citygraph.graph.settings import Settings
+
+    for name in ("CITYGRAPH_HOME", "CITYGRAPH_TRACE", "NEO4J_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", "/somewhere/else")
+    monkeypatch.setenv("TRACE", "1")
+    monkeypatch.setenv("NEO4J_URI_TYPO", "bolt://nowhere")
+    settings = Settings()
+    assert str(settings.home) == ".citygraph"
+    assert settings.trace is False
+    assert settings.embedded
+    monkeypatch.setenv("CITYGRAPH_HOME", "/data/citygraph")
+    assert str(Settings().home) == "/data/citygraph"

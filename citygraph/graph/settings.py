@@ -14,7 +14,8 @@ DEFAULT_IT_CPV_PREFIXES = ("48", "72", "302", "324", "642")
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # No populate_by_name: it would also read each field by its own name, e.g. `home` from $HOME.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
