@@ -46,22 +46,24 @@ async def _one(db: Database, query: str, **params: Any) -> dict[str, Any]:
     return (await db.read(query, **params))[0]
 
 
-async def shared_systems(ctx: Context, codes: Sequence[str], min_boroughs: int | None) -> list[a.SharedSystem]:
+async def _shared_items(ctx: Context, query: str, codes: Sequence[str], min_boroughs: int | None) -> list[Any]:
+    """sharedSystems and sharedSuppliers take the same arguments and answer in the same shape."""
     distinct = _borough_codes(codes)
     least = len(distinct) if min_boroughs is None else _between("minBoroughs", min_boroughs, 1)
-    row = await _one(ctx.db, "analytics_shared_systems", codes=distinct, minBoroughs=least)
+    row = await _one(ctx.db, query, codes=distinct, minBoroughs=least)
     if row["missing"]:
         raise _unknown("borough code", row["missing"], "boroughCodes")
-    return [a.SharedSystem.of(item) for item in row["items"]]
+    return row["items"]
+
+
+async def shared_systems(ctx: Context, codes: Sequence[str], min_boroughs: int | None) -> list[a.SharedSystem]:
+    items = await _shared_items(ctx, "analytics_shared_systems", codes, min_boroughs)
+    return [a.SharedSystem.of(item) for item in items]
 
 
 async def shared_suppliers(ctx: Context, codes: Sequence[str], min_boroughs: int | None) -> list[a.SharedSupplier]:
-    distinct = _borough_codes(codes)
-    least = len(distinct) if min_boroughs is None else _between("minBoroughs", min_boroughs, 1)
-    row = await _one(ctx.db, "analytics_shared_suppliers", codes=distinct, minBoroughs=least)
-    if row["missing"]:
-        raise _unknown("borough code", row["missing"], "boroughCodes")
-    return [a.SharedSupplier.of(item) for item in row["items"]]
+    items = await _shared_items(ctx, "analytics_shared_suppliers", codes, min_boroughs)
+    return [a.SharedSupplier.of(item) for item in items]
 
 
 async def collaboration_partners(ctx: Context, code: str, limit: int | None) -> list[a.CollaborationPartner]:
