@@ -73,6 +73,10 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
 
     count = with_db(settings, seed)
     print(f"seeded {count} London councils")
+    if args.planning:
+        from citygraph.graph.planning import seed_planning
+
+        print(with_db(settings, seed_planning).summary())
     return 0
 
 
@@ -234,6 +238,11 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     try:
 
         async def prepare(db: Database) -> None:
+            if args.data == "real":
+                from citygraph.graph.realdata import load_real
+
+                await load_real(db, settings.it_cpv_prefixes, progress=err)
+                return
             await seed(db)
             if args.demo:
                 await _demo_if_empty(db, settings)
@@ -248,7 +257,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _demo_if_empty(db: Database, settings: Settings) -> None:
-    rows = await db.read("count_system_uses")
+    rows = await db.read("count_own_system_uses")  # the shipped planning systems do not count
     if rows[0]["count"] > 0:
         return
     from citygraph.graph import demo
@@ -280,7 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     neo4j_commands.add_parser("stop", help="stop cleanly").set_defaults(func=cmd_neo4j_stop)
     neo4j_commands.add_parser("status", help="running or not (exit 3 when not)").set_defaults(func=cmd_neo4j_status)
 
-    add("seed", cmd_seed, "load the 33 London councils and their partnerships (reference data)")
+    seed_command = add("seed", cmd_seed, "load the 33 London councils and their partnerships (reference data)")
+    seed_command.add_argument(
+        "--planning", action="store_true", help="also their planning systems in 2020 and 2025 (docs/real-data.md)"
+    )
     load_ocds = add("load-ocds", cmd_load_ocds, "import contract awards from OCDS release or record packages (JSON)")
     load_ocds.add_argument("files", nargs="+", metavar="FILE", help="OCDS release or record package")
     load_ocds.add_argument("--all-cpv", action="store_true", help="import every award, not only IT ones (CPV)")
@@ -311,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core is typical)")
         if name == "up":
             sub.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")
+            sub.add_argument(
+                "--data",
+                choices=("demo", "real"),
+                default="demo",
+                help="demo: synthetic systems into an empty graph (default); real: remove the demo and serve only "
+                "real facts: councils, planning systems, Contracts Finder awards (docs/real-data.md)",
+            )
     return parser
 
 

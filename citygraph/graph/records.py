@@ -72,6 +72,21 @@ class ServiceArea:
 
 
 @dataclass(slots=True)
+class Provenance:
+    """Where a node or relationship came from (`source`), and, for inferred facts, how it was derived and
+    how far to trust it (docs/real-data.md)."""
+
+    source: str | None
+    method: str | None
+    confidence: str | None
+    updated_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Provenance":
+        return cls(row.get("source"), row.get("method"), row.get("confidence"), row.get("updatedAt"))
+
+
+@dataclass(slots=True)
 class Supplier:
     id: str
     name: str
@@ -106,9 +121,16 @@ class SystemUse:
     hosting: Hosting
     satisfaction: int | None
     users: int | None
+    # Reference data (graph/planning.py) records when its sources saw the use, and a past use its end.
+    first_seen: dt.date | None = None
+    last_seen: dt.date | None = None
+    until: dt.date | None = None
+    evidence_url: str | None = None
+    provenance: Provenance | None = None
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "SystemUse":
+        provenance = row.get("provenance")
         return cls(
             row["boroughCode"],
             row["systemId"],
@@ -116,6 +138,11 @@ class SystemUse:
             Hosting(row.get("hosting") or "UNKNOWN"),
             row.get("satisfaction"),
             row.get("users"),
+            row.get("firstSeen"),
+            row.get("lastSeen"),
+            row.get("until"),
+            row.get("evidenceUrl"),
+            None if provenance is None else Provenance.of(provenance),
         )
 
 

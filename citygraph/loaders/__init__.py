@@ -114,3 +114,10 @@ class Loaders:
         self.contract_counts_of_borough = DataLoader(load_fn=partial(_counts_each, db, "contracts_count_of_boroughs"))
         self.contract_counts_of_supplier = DataLoader(load_fn=partial(_counts_each, db, "contracts_count_of_suppliers"))
         self.collaboration_partners = DataLoader(load_fn=partial(_partners_each, db))
+
+        # Provenance (docs/real-data.md): asked for rarely, so not carried by every entity statement.
+        self.provenance_of_system = one("provenance_of_systems", r.Provenance.of)
+        self.provenance_of_supplier = one("provenance_of_suppliers", r.Provenance.of)
+        self.provenance_of_contract = one("provenance_of_contracts", r.Provenance.of)
+        self.past_system_uses_of_borough = many("past_system_uses_of_boroughs", r.SystemUse.of)
+        self.past_system_uses_of_system = many("past_system_uses_of_systems", r.SystemUse.of)

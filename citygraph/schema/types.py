@@ -88,6 +88,18 @@ class Connection(Generic[T]):
         return await self.total()  # type: ignore[attr-defined]
 
 
+@strawberry.type(description="Where a fact came from and how far to trust it (docs/real-data.md).")
+class Provenance:
+    source: str | None = strawberry.field(
+        description='e.g. "reference:london_planning_portals_2020_vs_2025.csv", a bundle\'s source, an OCDS ocid'
+    )
+    method: str | None = strawberry.field(
+        description="How the fact was derived when no source states it outright; null when one does."
+    )
+    confidence: str | None = strawberry.field(description='"high", "medium" or "low"; null when not assessed.')
+    updated_at: dt.datetime | None = strawberry.field(description="When the fact last changed in the graph.")
+
+
 @strawberry.type
 class Partnership:
     name: strawberry.ID
@@ -114,6 +126,10 @@ class Borough:
     @strawberry.field(description="Ordered by name.")
     async def systems(self, info: Ctx) -> list["System"]:
         return await info.context.loaders.systems_of_borough.load(self.code)
+
+    @strawberry.field(description="Systems it used before and no longer uses (each with `until`); by system name.")
+    async def past_system_uses(self, info: Ctx) -> list["SystemUse"]:
+        return await info.context.loaders.past_system_uses_of_borough.load(self.code)
 
     @strawberry.field(description="Contract counterparties plus manufacturers of the systems it uses; by name.")
     async def suppliers(self, info: Ctx) -> list["Supplier"]:
@@ -162,6 +178,10 @@ class Supplier:
     sme: bool
     company_number: str | None
 
+    @strawberry.field
+    async def provenance(self, info: Ctx) -> Provenance | None:
+        return await info.context.loaders.provenance_of_supplier.load(self.id)
+
     @strawberry.field(description="Systems it manufactures, ordered by name.")
     async def systems(self, info: Ctx) -> list["System"]:
         return await info.context.loaders.systems_of_supplier.load(self.id)
@@ -206,6 +226,14 @@ class System:
     async def average_satisfaction(self, info: Ctx) -> float | None:
         return await info.context.loaders.average_satisfaction.load(self.id)
 
+    @strawberry.field(description="Boroughs that used it before and no longer do (each with `until`); by name.")
+    async def past_uses(self, info: Ctx) -> list["SystemUse"]:
+        return await info.context.loaders.past_system_uses_of_system.load(self.id)
+
+    @strawberry.field
+    async def provenance(self, info: Ctx) -> Provenance | None:
+        return await info.context.loaders.provenance_of_system.load(self.id)
+
 
 @strawberry.type
 class SystemUse:
@@ -213,6 +241,13 @@ class SystemUse:
     hosting: Hosting
     satisfaction: int | None = strawberry.field(description="1 (very poor) .. 5 (excellent)")
     users: int | None
+    until: dt.date | None = strawberry.field(
+        description="Set on a past use (Borough.pastSystemUses): the first date a source saw it replaced."
+    )
+    first_seen: dt.date | None = strawberry.field(description="Earliest date a source saw this use.")
+    last_seen: dt.date | None = strawberry.field(description="Latest date a source saw this use.")
+    evidence_url: str | None = strawberry.field(description="The page the use was inferred from, e.g. a portal URL.")
+    provenance: Provenance | None
 
     @strawberry.field
     async def borough(self, info: Ctx) -> Borough:
@@ -232,6 +267,10 @@ class Contract:
     end_date: dt.date | None
     max_extension_date: dt.date | None
     source: str = strawberry.field(description='Where the record came from, e.g. "survey-2026" or an OCDS ocid.')
+
+    @strawberry.field
+    async def provenance(self, info: Ctx) -> Provenance | None:
+        return await info.context.loaders.provenance_of_contract.load(self.id)
 
     @strawberry.field
     async def borough(self, info: Ctx) -> Borough:
