@@ -120,6 +120,48 @@ def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
+    import re
+    from pathlib import Path
+
+    from citygraph.graph import register
+    from citygraph.graph.reference import seed
+
+    code = args.borough.strip().upper()
+    if not re.fullmatch(r"[ENSW]\d{8}", code):
+        err(f"citygraph load-register: --borough must be a GSS code like E09000024 (got {args.borough!r})")
+        return 1
+    path = Path(args.file)
+    try:  # the whole file is read and checked before anything is written
+        data = register.read_register(path, code, settings.it_cpv_prefixes, args.all, args.source)
+    except register.RegisterError as error:
+        for problem in error.problems:
+            err(str(problem))
+        err(f"citygraph load-register: {path} cannot be imported; nothing was written")
+        return 1
+    for problem in data.problems:
+        err(str(problem))
+    if args.strict and any(p.row > 1 for p in data.problems):
+        err(f"citygraph load-register: rows with problems in {path} and --strict; nothing was written")
+        return 1
+
+    async def work(db: Database) -> bool:
+        if not await db.read("ocds_councils"):
+            await seed(db)
+        if not await db.read("boroughs_by_code", keys=[code]):
+            return False
+        register.match_suppliers(data, await register.known_suppliers(db))
+        if not args.dry_run:
+            await register.write_register(db, data)
+        return True
+
+    if not with_db(settings, work):
+        err(f"citygraph load-register: no borough with code {code} in the graph; nothing was written")
+        return 1
+    print(data.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
+
+
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
     params: dict[str, Any] = json.loads(args.params) if args.params else {}
 
@@ -296,6 +338,15 @@ def build_parser() -> argparse.ArgumentParser:
     load_ocds = add("load-ocds", cmd_load_ocds, "import contract awards from OCDS release or record packages (JSON)")
     load_ocds.add_argument("files", nargs="+", metavar="FILE", help="OCDS release or record package")
     load_ocds.add_argument("--all-cpv", action="store_true", help="import every award, not only IT ones (CPV)")
+    load_register = add(
+        "load-register", cmd_load_register, "import a council's contracts register (Transparency Code CSV, LGA layout)"
+    )
+    load_register.add_argument("file", metavar="FILE", help="the register as CSV (UTF-8)")
+    load_register.add_argument("--borough", required=True, help="GSS code of the council that published it")
+    load_register.add_argument("--all", action="store_true", help="import every contract, not only IT ones")
+    load_register.add_argument("--strict", action="store_true", help="write nothing when any row has a problem")
+    load_register.add_argument("--dry-run", action="store_true", help="read and check only, write nothing")
+    load_register.add_argument("--source", help='the source recorded on what is written; default "register:<file name>"')
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )

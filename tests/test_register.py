@@ -1,0 +1,167 @@
+"""`citygraph load-register`: council contracts registers (tests/fixtures/registers, constructed; see its
+README) through the CLI into the real Neo4j, suppliers matched against tests/fixtures/analytics."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from citygraph.cli import main
+from citygraph.graph.database import Connection, Database
+from citygraph.graph.importer import load_bundle
+from citygraph.graph.register import parse_date, parse_money, parse_sme_vcse
+from citygraph.graph.settings import get_settings
+from tests.conftest import gql_data as data
+
+FIXTURES = Path(__file__).parent / "fixtures" / "registers"
+MERTON_FILE, CAMDEN_FILE = FIXTURES / "merton_lga_layout.csv", FIXTURES / "camden_variant_headers.csv"
+MERTON, CAMDEN = "E09000024", "E09000007"
+
+
+@pytest.fixture
+def cli(neo4j_connection: Connection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    for name, value in (("NEO4J_URI", neo4j_connection.uri), ("NEO4J_USER", neo4j_connection.user),
+                        ("NEO4J_PASSWORD", neo4j_connection.password), ("NEO4J_DATABASE", neo4j_connection.database),
+                        ("CITYGRAPH_HOME", str(tmp_path / "home"))):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("CITYGRAPH_IT_CPV_PREFIXES", raising=False)
+    get_settings.cache_clear()
+
+    async def run(*args: str | Path) -> int:
+        return await asyncio.to_thread(main, [str(a) for a in args])  # the CLI runs its own event loop
+
+    yield run
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+async def suppliers(db: Database) -> Database:
+    await load_bundle(db, Path(__file__).parent / "fixtures" / "analytics")
+    return db
+
+
+async def contracts(db: Database) -> dict[str, dict]:
+    rows = await db.run_text(
+        "MATCH (b:Borough)-[:AWARDED]->(c:Contract)-[w:WITH]->(s:Supplier) WHERE c.id STARTS WITH 'register:' "
+        "RETURN c.id AS id, c {.*} AS c, b.code AS borough, s.id AS supplier, w.supplierMatch AS match"
+    )
+    return {row["id"]: row for row in rows}
+
+
+async def snapshot(db: Database) -> list:
+    nodes = await db.run_text("MATCH (n) RETURN properties(n) AS p ORDER BY p.code, p.id, p.name")
+    rels = await db.run_text("MATCH (a)-[r]->(b) RETURN type(r) AS t, properties(r) AS p, "
+                             "coalesce(a.code, a.id, a.name) AS a, coalesce(b.code, b.id, b.name) AS b ORDER BY t, a, b")
+    return nodes + rels
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("31/03/2027", "2027-03-31"), ("2027-03-31", "2027-03-31"), ("31-Mar-2027", "2027-03-31"),
+     ("1 April 2025", "2025-04-01"), ("31.03.2027", "2027-03-31"), ("31/03/27", "2027-03-31")],
+)
+def test_uk_dates(text: str, expected: str):
+    assert parse_date(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["03/31/2027", "31/02/2026", "next year", "2027"])
+def test_impossible_or_american_dates_are_refused(text: str):
+    with pytest.raises(ValueError, match="must be a date like 31/03/2027"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("£1,234.56", 1234.56), ("1234", 1234.0), ("GBP 12,000", 12000.0),
+                                                ("£ 48,000.00", 48000.0)])
+def test_money(text: str, expected: float):
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["about £5k", "-100", "£1.2m", "N/A"])
+def test_bad_money_is_refused(text: str):
+    with pytest.raises(ValueError, match="must be an amount in pounds"):
+        parse_money(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("Yes", (True, None)), ("N", (False, None)), ("SME", (True, None)),
+                                                ("VCSE", (None, True)), ("SME and VCSE", (True, True))])
+def test_sme_vcse(text: str, expected: tuple):
+    assert parse_sme_vcse(text) == expected
+
+
+async def test_lga_layout_loads_it_contracts_and_reports_bad_rows(suppliers: Database, cli, capsys):
+    assert await cli("load-register", MERTON_FILE, "--borough", MERTON) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip() == ("merton_lga_layout.csv: 9 rows read, 3 IT contracts imported for E09000024, "
+                                    "1 not IT, 5 rows with problems left out")
+    assert captured.err.splitlines() == [
+        "merton_lga_layout.csv:1: Framework Used: not a contracts-register column; ignored",
+        "merton_lga_layout.csv:6: Contract Start Date: must be a date like 31/03/2027 or 2027-03-31 (got '31/02/2026');"
+        " row left out",
+        "merton_lga_layout.csv:6: Value Over the Life of the Contract: must be an amount in pounds like £1,234.56 "
+        "(got 'about £5k'); row left out",
+        "merton_lga_layout.csv:7: Contract End Date: 2025-06-01 is before the start date 2026-06-01; row left out",
+        "merton_lga_layout.csv:8: Supplier Name: required value is empty; row left out",
+        "merton_lga_layout.csv:9: Contract Reference Number: duplicate reference 'MER-ICT-0001' (first on row 2); "
+        "row left out",
+        "merton_lga_layout.csv:10: -: has 4 cells but the header has 23; row left out",
+    ]
+
+    found = await contracts(suppliers)
+    assert sorted(found) == ["register:E09000024:MER-ICT-0001", "register:E09000024:MER-ICT-0002",
+                             "register:E09000024:MER-ICT-0004"]
+    rb = found["register:E09000024:MER-ICT-0001"]
+    assert (rb["borough"], rb["supplier"], rb["match"]) == (MERTON, "SUP-CORV", "company number")
+    # Current end date and maximum end date (all extensions taken) are kept apart.
+    assert (str(rb["c"]["endDate"]), str(rb["c"]["maxExtensionDate"])) == ("2027-03-31", "2029-03-31")
+    assert rb["c"]["valueGbp"] == 1234567.89 and rb["c"]["cpvCodes"] == ["48000000"]
+    assert (rb["c"]["extensionOptions"], str(rb["c"]["reviewDate"])) == ("2 x 12 months", "2026-09-30")
+    hosting = found["register:E09000024:MER-ICT-0002"]  # no CPV: IT by its ProClass category
+    assert (hosting["supplier"], hosting["match"]) == ("SUP-DUNM", "name")  # "DUNMORE DATA LIMITED"
+    assert (hosting["c"]["valueGbp"], hosting["c"]["annualValueGbp"]) == (48000.0, 16000.0)
+    cyber = found["register:E09000024:MER-ICT-0004"]
+    assert (cyber["supplier"], cyber["match"]) == ("GB-COH-09999999", "new")
+    [new] = await suppliers.run_text("MATCH (s:Supplier {id: 'GB-COH-09999999'}) RETURN s {.*} AS s")
+    assert (new["s"]["companyNumber"], new["s"]["sme"], new["s"]["vcse"]) == ("09999999", True, True)
+    assert new["s"]["source"] == "register:merton_lga_layout.csv"
+    [dunmore] = await suppliers.run_text("MATCH (s:Supplier {id: 'SUP-DUNM'}) RETURN s.name AS name, s.source AS source")
+    assert dunmore == {"name": "Dunmore Data", "source": "bundle:analytics"}  # an existing supplier keeps its name
+
+    before = await snapshot(suppliers)
+    assert await cli("load-register", MERTON_FILE, "--borough", MERTON) == 0
+    assert await snapshot(suppliers) == before  # idempotent, updatedAt included
+
+
+async def test_variant_headers_and_the_api(suppliers: Database, cli, client):
+    assert await cli("load-register", CAMDEN_FILE, "--borough", CAMDEN) == 0
+    result = await data(client, """{ borough(code: "E09000007") {
+        contracts(first: 10) { edges { node { id endDate maxExtensionDate valueGbp supplier { id }
+                                               provenance { source } } } } } }""")
+    nodes = [e["node"] for e in result["borough"]["contracts"]["edges"] if e["node"]["id"].startswith("register:")]
+    assert nodes == [
+        {"id": "register:E09000007:CAM/2025/018", "endDate": "2026-03-31", "maxExtensionDate": None, "valueGbp": 12000.0,
+         "supplier": {"id": "SUP-GLEN"}, "provenance": {"source": "register:camden_variant_headers.csv"}},
+        {"id": "register:E09000007:CAM/2025/017", "endDate": "2028-03-31", "maxExtensionDate": "2030-03-31",
+         "valueGbp": 120000.0, "supplier": {"id": "SUP-ACME"},
+         "provenance": {"source": "register:camden_variant_headers.csv"}},
+    ]
+
+
+async def test_strict_and_unusable_files_write_nothing(suppliers: Database, cli, capsys, tmp_path: Path):
+    before = await snapshot(suppliers)
+    assert await cli("load-register", MERTON_FILE, "--borough", MERTON, "--strict") == 1
+    assert "rows with problems in" in capsys.readouterr().err
+    assert await cli("load-register", FIXTURES / "missing_supplier_column.csv", "--borough", MERTON) == 1
+    err = capsys.readouterr().err
+    assert "missing_supplier_column.csv:1: supplier_name: required column is missing (e.g. 'supplier name'" in err
+    assert "nothing was written" in err
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("Reference,Title,Supplier,Value\nR1,Thing,Acme,\xa3100\n".encode("latin-1"))
+    assert await cli("load-register", latin1, "--borough", MERTON) == 1
+    assert "latin1.csv:2: -: not UTF-8 (byte 0xa3)" in capsys.readouterr().err
+    assert await cli("load-register", MERTON_FILE, "--borough", "E09999999") == 1
+    assert "no borough with code E09999999" in capsys.readouterr().err
+    assert await cli("load-register", MERTON_FILE, "--borough", "Merton") == 1
+    assert "--borough must be a GSS code" in capsys.readouterr().err
+    assert await cli("load-register", MERTON_FILE, "--borough", MERTON, "--dry-run") == 0
+    assert "dry run" in capsys.readouterr().out
+    assert await snapshot(suppliers) == before
