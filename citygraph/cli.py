@@ -162,6 +162,40 @@ def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_enrich_companies(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from citygraph.graph import companies
+
+    try:
+        as_of = dt.date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        err(f"citygraph enrich-companies: --date must be YYYY-MM-DD (got {args.date!r})")
+        return 1
+    path = Path(args.file)
+
+    async def work(db: Database) -> tuple[companies.CompaniesData, int]:
+        wanted = await companies.wanted_numbers(db)
+        # The whole file is read (streamed) and checked before anything is written.
+        data = companies.read_companies(path, wanted, as_of, progress=err)
+        if not args.dry_run:
+            await companies.write_companies(db, data)
+        return data, len(wanted)
+
+    try:
+        data, wanted = with_db(settings, work)
+    except companies.CompaniesFileError as error:
+        for problem in error.problems:
+            err(str(problem))
+        err(f"citygraph enrich-companies: {path} cannot be read; nothing was written")
+        return 1
+    for problem in data.problems:
+        err(str(problem))
+    print(data.summary(wanted) + (" (dry run: nothing written)" if args.dry_run else ""))
+    return 0
+
+
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
     params: dict[str, Any] = json.loads(args.params) if args.params else {}
 
@@ -347,6 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
     load_register.add_argument("--strict", action="store_true", help="write nothing when any row has a problem")
     load_register.add_argument("--dry-run", action="store_true", help="read and check only, write nothing")
     load_register.add_argument("--source", help='the source recorded on what is written; default "register:<file name>"')
+    enrich = add(
+        "enrich-companies",
+        cmd_enrich_companies,
+        "set SME status, company status and SIC codes of suppliers from Companies House basic company data",
+    )
+    enrich.add_argument("file", metavar="FILE", help="BasicCompanyData….csv, or the .zip Companies House publishes")
+    enrich.add_argument("--date", help="date of the snapshot (YYYY-MM-DD); default: the date in the file name, else today")
+    enrich.add_argument("--dry-run", action="store_true", help="read and match only, write nothing")
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )

@@ -87,6 +87,29 @@ class Provenance:
 
 
 @dataclass(slots=True)
+class CompanyFacts:
+    """A supplier's entry in Companies House basic company data (`citygraph enrich-companies`)."""
+
+    status: str | None
+    account_category: str | None
+    sic_codes: list[str]
+    sic_descriptions: list[str]
+    source: str
+    as_of: dt.date
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "CompanyFacts":
+        return cls(
+            row.get("companyStatus"),
+            row.get("accountCategory"),
+            row.get("sicCodes") or [],
+            row.get("sicDescriptions") or [],
+            row["companiesHouseSource"],
+            row["companiesHouseDate"],
+        )
+
+
+@dataclass(slots=True)
 class Supplier:
     id: str
     name: str

@@ -119,5 +119,6 @@ class Loaders:
         self.provenance_of_system = one("provenance_of_systems", r.Provenance.of)
         self.provenance_of_supplier = one("provenance_of_suppliers", r.Provenance.of)
         self.provenance_of_contract = one("provenance_of_contracts", r.Provenance.of)
+        self.companies_house_of_supplier = one("companies_of_suppliers", r.CompanyFacts.of)
         self.past_system_uses_of_borough = many("past_system_uses_of_boroughs", r.SystemUse.of)
         self.past_system_uses_of_system = many("past_system_uses_of_systems", r.SystemUse.of)

@@ -100,6 +100,18 @@ class Provenance:
     updated_at: dt.datetime | None = strawberry.field(description="When the fact last changed in the graph.")
 
 
+@strawberry.type(description="A supplier's entry in Companies House basic company data (docs/real-data.md).")
+class CompanyFacts:
+    status: str | None = strawberry.field(description='CompanyStatus, e.g. "Active", "Liquidation".')
+    account_category: str | None = strawberry.field(
+        description='Accounts.AccountCategory, e.g. "SMALL", "FULL": what `sme` was set from.'
+    )
+    sic_codes: list[str] = strawberry.field(description='SIC 2007 codes, e.g. "62012".')
+    sic_descriptions: list[str]
+    source: str = strawberry.field(description='The file it came from, "companies-house:<file name>".')
+    as_of: dt.date = strawberry.field(description="The date of that Companies House snapshot.")
+
+
 @strawberry.type
 class Partnership:
     name: strawberry.ID
@@ -181,6 +193,10 @@ class Supplier:
     @strawberry.field
     async def provenance(self, info: Ctx) -> Provenance | None:
         return await info.context.loaders.provenance_of_supplier.load(self.id)
+
+    @strawberry.field(description="Null until `citygraph enrich-companies` found its company number.")
+    async def companies_house(self, info: Ctx) -> CompanyFacts | None:
+        return await info.context.loaders.companies_house_of_supplier.load(self.id)
 
     @strawberry.field(description="Systems it manufactures, ordered by name.")
     async def systems(self, info: Ctx) -> list["System"]:
