@@ -122,9 +122,11 @@ def read_companies(
                         message = f"has {len(record)} cells but the header has {len(header)}"
                         data.problems.append(Problem(name, line, NO_COLUMN, message))
                     continue
-                number = normalise_number(record[index["CompanyNumber"]])
-                if number not in wanted:
-                    continue
+                number = record[index["CompanyNumber"]]
+                if number not in wanted:  # the file's numbers are already 8 characters: normalise only if needed
+                    number = normalise_number(number)
+                    if number not in wanted:
+                        continue
                 sics = [record[index[c]].strip() for c in SIC_COLUMNS if c in index]
                 sics = [s for s in sics if s and s.lower() != "none supplied"]
                 category = " ".join(record[index["Accounts.AccountCategory"]].split())
