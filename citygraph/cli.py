@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
@@ -120,6 +120,11 @@ def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _print_problems(problems: Sequence[object]) -> None:
+    for problem in problems:  # each prints as file:row: column: message
+        err(str(problem))
+
+
 def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
     import re
     from pathlib import Path
@@ -135,12 +140,10 @@ def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
     try:  # the whole file is read and checked before anything is written
         data = register.read_register(path, code, settings.it_cpv_prefixes, args.all, args.source)
     except register.RegisterError as error:
-        for problem in error.problems:
-            err(str(problem))
+        _print_problems(error.problems)
         err(f"citygraph load-register: {path} cannot be imported; nothing was written")
         return 1
-    for problem in data.problems:
-        err(str(problem))
+    _print_problems(data.problems)
     if args.strict and any(p.row > 1 for p in data.problems):
         err(f"citygraph load-register: rows with problems in {path} and --strict; nothing was written")
         return 1
@@ -186,12 +189,10 @@ def cmd_enrich_companies(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data, wanted = with_db(settings, work)
     except companies.CompaniesFileError as error:
-        for problem in error.problems:
-            err(str(problem))
+        _print_problems(error.problems)
         err(f"citygraph enrich-companies: {path} cannot be read; nothing was written")
         return 1
-    for problem in data.problems:
-        err(str(problem))
+    _print_problems(data.problems)
     print(data.summary(wanted) + (" (dry run: nothing written)" if args.dry_run else ""))
     return 0
 
@@ -380,14 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
     load_register.add_argument("--all", action="store_true", help="import every contract, not only IT ones")
     load_register.add_argument("--strict", action="store_true", help="write nothing when any row has a problem")
     load_register.add_argument("--dry-run", action="store_true", help="read and check only, write nothing")
-    load_register.add_argument("--source", help='the source recorded on what is written; default "register:<file name>"')
+    load_register.add_argument("--source", help='the source recorded on what is written; default "register:<file>"')
     enrich = add(
         "enrich-companies",
         cmd_enrich_companies,
         "set SME status, company status and SIC codes of suppliers from Companies House basic company data",
     )
     enrich.add_argument("file", metavar="FILE", help="BasicCompanyData….csv, or the .zip Companies House publishes")
-    enrich.add_argument("--date", help="date of the snapshot (YYYY-MM-DD); default: the date in the file name, else today")
+    enrich.add_argument("--date", help="date of the snapshot (YYYY-MM-DD); default: the date in the file name or today")
     enrich.add_argument("--dry-run", action="store_true", help="read and match only, write nothing")
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"

@@ -1,48 +1,20 @@
 """`citygraph enrich-companies`: Companies House basic company data (tests/fixtures/companies, constructed;
 see its README) onto the suppliers of tests/fixtures/analytics, through the CLI and the API."""
 
-import asyncio
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from citygraph.cli import main
 from citygraph.graph.companies import sme_of
-from citygraph.graph.database import Connection, Database
-from citygraph.graph.importer import load_bundle
-from citygraph.graph.settings import get_settings
+from citygraph.graph.database import Database
 from tests.conftest import gql_data as data
+from tests.realdata_support import cli, snapshot, suppliers  # noqa: F401 (fixtures)
 
 SAMPLE = Path(__file__).parent / "fixtures" / "companies" / "BasicCompanyData-2025-11-01-sample.csv"
 SOURCE = "companies-house:BasicCompanyData-2025-11-01-sample.csv"
 QUERY = """{ suppliers(first: 20) { edges { node { id sme
   companiesHouse { status accountCategory sicCodes sicDescriptions source asOf } } } } }"""
-
-
-@pytest.fixture
-def cli(neo4j_connection: Connection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for name, value in (("NEO4J_URI", neo4j_connection.uri), ("NEO4J_USER", neo4j_connection.user),
-                        ("NEO4J_PASSWORD", neo4j_connection.password), ("NEO4J_DATABASE", neo4j_connection.database),
-                        ("CITYGRAPH_HOME", str(tmp_path / "home"))):
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-
-    async def run(*args: str | Path) -> int:
-        return await asyncio.to_thread(main, [str(a) for a in args])  # the CLI runs its own event loop
-
-    yield run
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-async def suppliers(db: Database) -> Database:
-    await load_bundle(db, Path(__file__).parent / "fixtures" / "analytics")
-    return db
-
-
-async def snapshot(db: Database) -> list:
-    return await db.run_text("MATCH (s:Supplier) RETURN properties(s) AS p ORDER BY p.id")
 
 
 @pytest.mark.parametrize(

@@ -1,43 +1,19 @@
 """`citygraph load-register`: council contracts registers (tests/fixtures/registers, constructed; see its
 README) through the CLI into the real Neo4j, suppliers matched against tests/fixtures/analytics."""
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
-from citygraph.cli import main
-from citygraph.graph.database import Connection, Database
-from citygraph.graph.importer import load_bundle
-from citygraph.graph.register import parse_date, parse_money, parse_sme_vcse
-from citygraph.graph.settings import get_settings
+from citygraph.graph.database import Database
+from citygraph.graph.register import _is_it, parse_date, parse_money, parse_sme_vcse
+from citygraph.graph.settings import DEFAULT_IT_CPV_PREFIXES
 from tests.conftest import gql_data as data
+from tests.realdata_support import cli, snapshot, suppliers  # noqa: F401 (fixtures)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "registers"
 MERTON_FILE, CAMDEN_FILE = FIXTURES / "merton_lga_layout.csv", FIXTURES / "camden_variant_headers.csv"
 MERTON, CAMDEN = "E09000024", "E09000007"
-
-
-@pytest.fixture
-def cli(neo4j_connection: Connection, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    for name, value in (("NEO4J_URI", neo4j_connection.uri), ("NEO4J_USER", neo4j_connection.user),
-                        ("NEO4J_PASSWORD", neo4j_connection.password), ("NEO4J_DATABASE", neo4j_connection.database),
-                        ("CITYGRAPH_HOME", str(tmp_path / "home"))):
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("CITYGRAPH_IT_CPV_PREFIXES", raising=False)
-    get_settings.cache_clear()
-
-    async def run(*args: str | Path) -> int:
-        return await asyncio.to_thread(main, [str(a) for a in args])  # the CLI runs its own event loop
-
-    yield run
-    get_settings.cache_clear()
-
-
-@pytest.fixture
-async def suppliers(db: Database) -> Database:
-    await load_bundle(db, Path(__file__).parent / "fixtures" / "analytics")
-    return db
 
 
 async def contracts(db: Database) -> dict[str, dict]:
@@ -46,13 +22,6 @@ async def contracts(db: Database) -> dict[str, dict]:
         "RETURN c.id AS id, c {.*} AS c, b.code AS borough, s.id AS supplier, w.supplierMatch AS match"
     )
     return {row["id"]: row for row in rows}
-
-
-async def snapshot(db: Database) -> list:
-    nodes = await db.run_text("MATCH (n) RETURN properties(n) AS p ORDER BY p.code, p.id, p.name")
-    rels = await db.run_text("MATCH (a)-[r]->(b) RETURN type(r) AS t, properties(r) AS p, "
-                             "coalesce(a.code, a.id, a.name) AS a, coalesce(b.code, b.id, b.name) AS b ORDER BY t, a, b")
-    return nodes + rels
 
 
 @pytest.mark.parametrize(
@@ -123,7 +92,8 @@ async def test_lga_layout_loads_it_contracts_and_reports_bad_rows(suppliers: Dat
     [new] = await suppliers.run_text("MATCH (s:Supplier {id: 'GB-COH-09999999'}) RETURN s {.*} AS s")
     assert (new["s"]["companyNumber"], new["s"]["sme"], new["s"]["vcse"]) == ("09999999", True, True)
     assert new["s"]["source"] == "register:merton_lga_layout.csv"
-    [dunmore] = await suppliers.run_text("MATCH (s:Supplier {id: 'SUP-DUNM'}) RETURN s.name AS name, s.source AS source")
+    [dunmore] = await suppliers.run_text("MATCH (s:Supplier {id: 'SUP-DUNM'}) "
+                                         "RETURN s.name AS name, s.source AS source")
     assert dunmore == {"name": "Dunmore Data", "source": "bundle:analytics"}  # an existing supplier keeps its name
 
     before = await snapshot(suppliers)
@@ -138,7 +108,8 @@ async def test_variant_headers_and_the_api(suppliers: Database, cli, client):
                                                provenance { source } } } } } }""")
     nodes = [e["node"] for e in result["borough"]["contracts"]["edges"] if e["node"]["id"].startswith("register:")]
     assert nodes == [
-        {"id": "register:E09000007:CAM/2025/018", "endDate": "2026-03-31", "maxExtensionDate": None, "valueGbp": 12000.0,
+        {"id": "register:E09000007:CAM/2025/018", "endDate": "2026-03-31", "maxExtensionDate": None,
+         "valueGbp": 12000.0,
          "supplier": {"id": "SUP-GLEN"}, "provenance": {"source": "register:camden_variant_headers.csv"}},
         {"id": "register:E09000007:CAM/2025/017", "endDate": "2028-03-31", "maxExtensionDate": "2030-03-31",
          "valueGbp": 120000.0, "supplier": {"id": "SUP-ACME"},
@@ -165,3 +136,12 @@ async def test_strict_and_unusable_files_write_nothing(suppliers: Database, cli,
     assert await cli("load-register", MERTON_FILE, "--borough", MERTON, "--dry-run") == 0
     assert "dry run" in capsys.readouterr().out
     assert await snapshot(suppliers) == before
+
+
+@pytest.mark.parametrize(
+    ("title", "it"),
+    [("IT support", True), ("Cloud hosting of the CRM", True), ("ICT hardware", True), ("Grass cutting", False),
+     ("Make it tidy", False), ("Information & Communication Technology", True)],
+)
+def test_it_keywords_for_rows_without_cpv(title: str, it: bool):
+    assert _is_it({"title": title, "cpvCodes": []}, DEFAULT_IT_CPV_PREFIXES) is it

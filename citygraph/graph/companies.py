@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from citygraph.graph.bundle import NO_COLUMN, Problem
+from citygraph.graph.bundle import NO_COLUMN, BundleInvalid, Problem
 from citygraph.graph.database import Database, Row
 
 REQUIRED = ("CompanyNumber", "CompanyStatus", "Accounts.AccountCategory")
@@ -36,10 +36,8 @@ FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 PROGRESS_EVERY = 500_000
 
 
-class CompaniesFileError(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+class CompaniesFileError(BundleInvalid):
+    """The file cannot be read as basic company data; `problems` say why. Nothing was written."""
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from citygraph.graph.bundle import NO_COLUMN, Problem, _read_table
+from citygraph.graph.bundle import NO_COLUMN, BundleInvalid, Problem, _read_table
 from citygraph.graph.database import Database, Row
 from citygraph.graph.ocds import slug
 
@@ -68,9 +68,9 @@ MULTI = ("cpv", "proclass")  # the LGA layout gives a label and a code (or URI) 
 CPV = re.compile(r"(?<!\d)(\d{8})(?:-\d)?(?!\d)")
 # Used only for rows without a CPV code: words of titles, descriptions and ProClass categories of IT buys.
 IT_WORDS = re.compile(
-    r"\b(software|saas|ict|digital|cloud|hosting|computers?|laptops?|servers?|cyber|website|telephony|broadband|"
-    r"data ?centre|database|information (?:(?:and|&) communications? )?technology)\b|\bIT\b",
-    re.IGNORECASE,
+    r"(?i:\b(?:software|saas|ict|digital|cloud|hosting|computers?|laptops?|servers?|cyber|website|telephony|"
+    r"broadband|data ?centre|database|information (?:(?:and|&) communications? )?technology)\b)"
+    r"|\bIT\b"  # capitals only: "it" is a word too
 )
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y", "%d-%b-%Y", "%d-%b-%y",
                 "%d/%m/%y")
@@ -78,12 +78,8 @@ YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0", "neither", "none", "not sme", "large")
 
 
-class RegisterError(Exception):
+class RegisterError(BundleInvalid):
     """The file as a whole cannot be imported; `problems` say why. Nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 @dataclass
@@ -182,7 +178,11 @@ PARSERS: dict[str, Any] = {
 
 
 def read_register(
-    path: Path, borough_code: str, it_cpv_prefixes: Sequence[str], all_contracts: bool = False, source: str | None = None
+    path: Path,
+    borough_code: str,
+    it_cpv_prefixes: Sequence[str],
+    all_contracts: bool = False,
+    source: str | None = None,
 ) -> RegisterData:
     """Every row of the register, parsed; raises RegisterError when the file as a whole is unusable."""
     data = RegisterData(path, borough_code, source or f"register:{path.name}")
@@ -227,8 +227,8 @@ def read_register(
             continue
         first = references.setdefault(row["reference"], number)
         if first != number:
-            data.problems.append(Problem(name, number, _header_for(data, "reference"), f"duplicate reference {row['reference']!r} "
-                                                                     f"(first on row {first}); row left out"))
+            message = f"duplicate reference {row['reference']!r} (first on row {first}); row left out"
+            data.problems.append(Problem(name, number, _header_for(data, "reference"), message))
             continue
         if not (all_contracts or _is_it(row, prefixes)):
             data.not_it += 1
