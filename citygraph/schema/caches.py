@@ -58,6 +58,10 @@ class BoundedCache:
                 self._items[key] = _Entry(value, size)
         return value
 
+    def keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._items.keys())
+
     @property
     def entries(self) -> int:
         return len(self._items)
