@@ -55,6 +55,10 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def large_query(index: int, size: int) -> str:
     filler = size - len(HEAD) - 20
     return f"{HEAD}\n# q{index:06d} " + "x" * filler
@@ -83,6 +87,7 @@ def run_variant(variant: str, large: int, sizes: list[int], dense: int) -> dict[
             for index in range(20):
                 send(f"{{ __typename }} # warm-up {index}")
             figures["warm"] = rss_mb(server.pid)
+            progress(f"{variant}: after warm-up {figures['warm']:.0f} MB")
             started = time.perf_counter()
             sent = 0
             for index in range(large):
@@ -90,6 +95,8 @@ def run_variant(variant: str, large: int, sizes: list[int], dense: int) -> dict[
                 sent += len(query)
                 send(query)
                 figures["peak"] = max(figures.get("peak", 0.0), rss_mb(server.pid))
+                if (index + 1) % 100 == 0:
+                    progress(f"{variant}: {index + 1} large queries, RSS {rss_mb(server.pid):.0f} MB")
             figures["large"] = rss_mb(server.pid)
             figures["large_s"] = time.perf_counter() - started
             figures["sent_mb"] = sent / 1024 / 1024
@@ -97,6 +104,7 @@ def run_variant(variant: str, large: int, sizes: list[int], dense: int) -> dict[
                 send(f"{DENSE} # d{index:06d}")
                 figures["peak"] = max(figures["peak"], rss_mb(server.pid))
             figures["dense"] = rss_mb(server.pid)
+            progress(f"{variant}: after {dense} dense queries {figures['dense']:.0f} MB")
     finally:
         server.terminate()
         server.wait()
