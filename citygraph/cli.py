@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ServiceUnavailable
 
 from citygraph.graph.database import Database, resolve_connection
 from citygraph.graph.embedded import EmbeddedNeo4j, EmbeddedNeo4jError
@@ -198,20 +198,42 @@ def cmd_enrich_companies(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
-    params: dict[str, Any] = json.loads(args.params) if args.params else {}
+    from citygraph.graph.readonly import StatementFailed, StatementRefused, run_read_only
+
+    try:
+        params = _json_object(args.params or "{}")
+    except ValueError as error:
+        err(f"citygraph cypher: --params {error}")
+        return 1
 
     async def work(db: Database) -> list[dict[str, Any]]:
-        # Read routing makes Neo4j refuse any write in the statement.
-        return await db.run_text(args.query, params, write=False)
+        return await run_read_only(db, args.query, params)
 
     try:
         rows = with_db(settings, work)
-    except Neo4jError as error:
-        err(f"citygraph cypher: {error.code}: {error.message}")
+    except StatementRefused as refused:
+        err(f"citygraph cypher: refused: {refused}")
+        return 1
+    except StatementFailed as failed:
+        err(f"citygraph cypher: {failed}")
         return 1
     for row in rows:
         print(json.dumps(row, default=str, sort_keys=True))
     return 0
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object, or ValueError saying in one line why `text` is not one."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+    except RecursionError:
+        raise ValueError("is nested too deeply") from None
+    if not isinstance(value, dict):
+        kind = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(type(value), "a number")
+        raise ValueError(f'must be a JSON object such as \'{{"code": "E09000007"}}\', got {kind}')
+    return value
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:

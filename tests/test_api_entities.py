@@ -293,15 +293,13 @@ async def test_a_contract_with_two_suppliers_is_listed_once(api: httpx.AsyncClie
 
 
 async def test_parser_and_validation_caches_hit(api: httpx.AsyncClient):
-    # The caches live at module level in strawberry; a miss on every request (a validation rule class
-    # rebuilt per request changes the key) would double the cost of small queries.
-    from strawberry.extensions import parser_cache, validation_cache
+    # The caches live at module level; a miss on every request (a validation rule class rebuilt per
+    # request changes the key) would double the cost of small queries.
+    from citygraph.schema.caches import PARSE_CACHE, VALIDATION_CACHE
 
-    parse = parser_cache._get_parse_cache(parser_cache.DEFAULT_MAXSIZE)
-    validate = validation_cache._get_validate_cache(validation_cache.DEFAULT_MAXSIZE)
     query = '{ borough(code: "E09000007") { name cacheProbe: code } }'
     await data(api, query)
-    parse_hits, validate_hits = parse.cache_info().hits, validate.cache_info().hits
+    parse_hits, validate_hits = PARSE_CACHE.hits, VALIDATION_CACHE.hits
     await data(api, query)
-    assert parse.cache_info().hits == parse_hits + 1
-    assert validate.cache_info().hits == validate_hits + 1
+    assert PARSE_CACHE.hits == parse_hits + 1
+    assert VALIDATION_CACHE.hits == validate_hits + 1

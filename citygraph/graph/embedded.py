@@ -1,8 +1,8 @@
 """The embedded Neo4j of a CITYGRAPH_HOME: a Java launcher process, managed through files in that home.
 
-State kept in the home folder:
-  neo4j/            the store (data, transaction logs, Neo4j's own logs)
-  neo4j.password    the generated password of user `neo4j` (mode 0600)
+State kept in the home folder (created 0700; every file in it 0600, every folder 0700):
+  neo4j/            the store (data, transaction logs, Neo4j's own logs) and an empty import/ folder
+  neo4j.password    the generated password of user `neo4j`
   neo4j.pid         the launcher's process id while it runs
   neo4j.port        the Bolt port it was started on
   neo4j.log         the launcher's output
@@ -16,6 +16,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from citygraph.graph.settings import Settings
 
@@ -24,6 +25,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER_DIR = PROJECT_ROOT / "launcher"
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 90.0
+# The launcher runs with this umask, so the store and logs Neo4j writes are the owner's alone.
+PRIVATE_UMASK = 0o077
 
 
 class EmbeddedNeo4jError(RuntimeError):
@@ -68,11 +71,19 @@ class EmbeddedNeo4j:
     def password(self) -> str:
         """The password of user `neo4j`, generated on first use and kept readable by the owner only."""
         if not self._password_file.exists():
-            self.home.mkdir(parents=True, exist_ok=True)
+            self._make_home()
             fd = os.open(self._password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_urlsafe(24))
         return self._password_file.read_text().strip()
+
+    def _make_home(self) -> None:
+        """Creates the home 0700. A home an older CityGraph created 0755 (it holds our password file) is
+        tightened too; any other existing folder is left as its owner made it."""
+        if not self.home.exists():
+            self.home.mkdir(mode=0o700, parents=True)
+        elif self._password_file.exists() and self.home.stat().st_mode & 0o077:
+            self.home.chmod(0o700)
 
     def status(self) -> Status:
         pid = _read_int(self._pid_file)
@@ -93,8 +104,8 @@ class EmbeddedNeo4j:
             )
         jar = self.ensure_launcher(progress)
         env = dict(os.environ, CITYGRAPH_NEO4J_PASSWORD=self.password())
-        self.home.mkdir(parents=True, exist_ok=True)
-        log = self.log_file.open("w")
+        self._make_home()
+        log = _open_private(self.log_file)
         process = subprocess.Popen(
             [
                 "java",
@@ -114,10 +125,11 @@ class EmbeddedNeo4j:
             stdin=subprocess.DEVNULL,
             env=env,
             start_new_session=True,  # Ctrl-C in the caller's terminal must not kill the database mid-write
+            umask=PRIVATE_UMASK,
         )
         log.close()
-        self._pid_file.write_text(str(process.pid))
-        self._port_file.write_text(str(bolt_port))
+        _write_private(self._pid_file, str(process.pid))
+        _write_private(self._port_file, str(bolt_port))
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -169,6 +181,18 @@ class EmbeddedNeo4j:
             return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
         except FileNotFoundError:
             return "(no log)"
+
+
+def _open_private(path: Path) -> IO[str]:
+    """Opens `path` for writing, truncated, mode 0600 (also when it existed with a wider mode)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "w")
+
+
+def _write_private(path: Path, text: str) -> None:
+    with _open_private(path) as out:
+        out.write(text)
 
 
 def _read_int(path: Path) -> int | None:

@@ -3,6 +3,7 @@ up), /readyz (Neo4j reachable)."""
 
 import contextlib
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,6 +26,7 @@ from citygraph.schema.schema import schema
 log = logging.getLogger("citygraph.api")
 
 TRACE_HEADER = "x-citygraph-trace"
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class Service:
@@ -61,7 +63,9 @@ class CityGraphQL(GraphQLOverHTTP):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         settings = self.service.settings
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request_id = request.headers.get("x-request-id", "")
+        if not REQUEST_ID.fullmatch(request_id):  # it goes into logs and error messages: only safe ids
+            request_id = uuid.uuid4().hex[:16]
         traced = settings.trace or (settings.trace_header and request.headers.get(TRACE_HEADER) == "1")
         return Context(
             db=self.service.db,
@@ -80,11 +84,21 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    last_reason: str | None = None
+
     async def readyz(request: Request) -> Response:
+        # The reason (Bolt URI, error) is for operators, in the log, once per change of reason: anyone
+        # may call /readyz, and probes call it every few seconds.
+        nonlocal last_reason
         reason = await service.ready()
+        if reason is not None and reason != last_reason:
+            log.warning("not ready: %s", reason)
+        elif reason is None and last_reason is not None:
+            log.info("ready again: Neo4j answers")
+        last_reason = reason
         if reason is not None:
-            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-        return JSONResponse({"status": "ready", "neo4j": service.db.connection.uri})
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

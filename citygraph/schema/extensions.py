@@ -5,12 +5,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import AddValidationRules, MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import AddValidationRules, MaskErrors, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
+from strawberry.types import ExecutionContext
 
 from citygraph.graph.database import current_trace
 from citygraph.resolvers.errors import InputError
+from citygraph.schema.caches import BoundedParserCache, BoundedValidationCache
 
 log = logging.getLogger("citygraph.api")
 
@@ -30,16 +32,40 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, (InputError, GraphQLError))
 
 
+# A client's mistake is logged in one line; its message may quote the query, so only this much of it.
+LOGGED_MESSAGE_CHARS = 300
+
+
+def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None) -> None:
+    """Each error once, under the request id: unexpected ones at ERROR with the traceback (the client only
+    sees "Internal error", see MaskInternalErrors), the client's own (syntax, validation, a bad argument) at
+    INFO in one line. Replaces strawberry's logging, which puts every error at ERROR with a traceback."""
+    request_id = _request_id(execution_context)
+    for error in errors:
+        if _is_unexpected(error):
+            log.error("request %s failed at %s", request_id, error.path, exc_info=error.original_error)
+            continue
+        message = error.message
+        if len(message) > LOGGED_MESSAGE_CHARS:
+            message = f"{message[:LOGGED_MESSAGE_CHARS]}… ({len(message):,} characters)"
+        where = f" at {'.'.join(map(str, error.path))}" if error.path else ""
+        log.info("request %s: client error%s: %s", request_id, where, message)
+
+
+def _request_id(execution_context: ExecutionContext | None) -> str:
+    context = execution_context.context if execution_context is not None else None
+    return str(getattr(context, "request_id", "-"))
+
+
 class MaskInternalErrors(MaskErrors):
     """Syntax, validation and input errors stay visible; anything unexpected becomes "Internal error"
-    with the request id, and the real error goes to the log under that id."""
+    with the request id, and the real error is logged under that id (log_errors)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = getattr(self.execution_context.context, "request_id", "-")
-        log.error("request %s failed at %s", request_id, error.path, exc_info=error.original_error)
+        request_id = _request_id(self.execution_context)
         return GraphQLError(
             f"Internal error (request id {request_id})",
             nodes=error.nodes,
@@ -68,4 +94,4 @@ class CypherTrace(SchemaExtension):
         return {"cypher": {"roundTrips": trace.round_trips, "dbMs": round(trace.db_ms, 3)}}
 
 
-EXTENSIONS = [ParserCache, ValidationCache, Limits, MaskInternalErrors, CypherTrace]
+EXTENSIONS = [BoundedParserCache, BoundedValidationCache, Limits, MaskInternalErrors, CypherTrace]

@@ -1,10 +1,11 @@
 import strawberry
-from strawberry.types import Info
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, Info
 
 from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.analytics import AnalyticsQuery
-from citygraph.schema.extensions import EXTENSIONS
+from citygraph.schema.extensions import EXTENSIONS, log_errors
 from citygraph.schema.types import (
     Borough,
     Connection,
@@ -81,4 +82,9 @@ class Query(EntityQuery, AnalyticsQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 
-schema = strawberry.Schema(query=Query, extensions=EXTENSIONS)
+class CityGraphSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        log_errors(errors, execution_context)
+
+
+schema = CityGraphSchema(query=Query, extensions=EXTENSIONS)

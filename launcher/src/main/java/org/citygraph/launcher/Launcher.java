@@ -3,9 +3,11 @@ package org.citygraph.launcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -18,6 +20,8 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
+import inet.ipaddr.IPAddressString;
+
 /**
  * Runs Neo4j Community embedded, reachable only over Bolt on 127.0.0.1.
  *
@@ -25,6 +29,10 @@ import org.neo4j.io.ByteUnit;
  * The password for user "neo4j" comes from the environment variable CITYGRAPH_NEO4J_PASSWORD (never argv,
  * which other local users can read). Prints one line "CITYGRAPH-NEO4J-READY bolt://127.0.0.1:N" when Bolt
  * accepts connections, and shuts the database down cleanly on SIGTERM/SIGINT.
+ *
+ * LOAD CSV can read nothing: file URLs are off (and confined to an empty import folder should anyone turn them
+ * back on), and every IPv4/IPv6 address is on Cypher's IP blocklist, so no http/https/ftp URL is fetched, loopback
+ * included. CityGraph's importers read files in Python and never use LOAD CSV.
  */
 public final class Launcher {
     public static final String READY = "CITYGRAPH-NEO4J-READY";
@@ -39,6 +47,7 @@ public final class Launcher {
             fail("CITYGRAPH_NEO4J_PASSWORD must be set to at least 8 characters");
         }
         Files.createDirectories(home);
+        Path importDir = Files.createDirectories(home.resolve("import"));
 
         DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
                 .setConfig(BoltConnector.enabled, true)
@@ -48,6 +57,11 @@ public final class Launcher {
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                // Embedded Neo4j has no import root by default: LOAD CSV could read any file the process can.
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importDir)
+                .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                        List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                 // Bolt waits 5 s twice on shutdown by default; a local single-user database needs 1 s.
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
