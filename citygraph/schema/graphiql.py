@@ -4,9 +4,9 @@ Strawberry's own page loads React, GraphiQL and the explorer plugin from a publi
 one loads a bundle built from the npm packages (web/build.mjs, `make graphiql`) and shipped in the package
 under static/graphiql/, served by the app at /graphiql-static/. The saved example operations in examples/
 (docs/examples links there) are embedded in the page: on a first visit they open
-as tabs, and `/graphql?example=NAME` opens (or switches to) the tab of one of them. `/graphql?document=QUERY&variables=JSON`
-opens a given operation the same way (the dashboard's "open in GraphiQL" links; `?query=` would run it instead, as
-GraphQL over HTTP GET requires).
+as tabs, and `/graphql?example=NAME` opens (or switches to) the tab of one of them.
+`/graphql?document=QUERY&variables=JSON` opens a given operation the same way (the dashboard's "open in
+GraphiQL" links; `?query=` would run it instead, as GraphQL over HTTP GET requires).
 """
 
 import functools
