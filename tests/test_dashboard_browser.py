@@ -106,7 +106,7 @@ async def test_dashboard_views_show_what_the_api_answers(
     def drive() -> tuple[dict, dict]:
         with live_server(neo4j_connection, tmp_path / "home") as base:
             expected = expected_answers(base)
-            return run_node("dashboard.mjs", base, str(SCREENSHOTS), AS_OF, timeout=240), expected
+            return run_node("dashboard.mjs", base, str(SCREENSHOTS), AS_OF, timeout=420), expected
 
     report, expected = await asyncio.to_thread(drive)
     summary = json.dumps({k: v for k, v in report.items() if k != "requests"}, indent=2)[:8000]
