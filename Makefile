@@ -9,7 +9,7 @@ WEB := web
 NPM_STAMP := $(WEB)/node_modules/.installed
 CHROMIUM ?= $(or $(CITYGRAPH_CHROMIUM),/usr/bin/chromium)
 
-.PHONY: install run test clean graphiql browser
+.PHONY: install run test clean graphiql dashboard browser
 
 install: $(VENV)/.installed $(LAUNCHER_JAR) $(NPM_STAMP)
 
@@ -30,6 +30,10 @@ $(NPM_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
 # Rebuilds the committed offline GraphiQL bundle (citygraph/schema/static/graphiql/) from web/node_modules.
 graphiql: $(NPM_STAMP)
 	cd $(WEB) && node build.mjs
+
+# Rebuilds the committed dashboard bundle (citygraph/dashboard/static/) from web/src/dashboard and web/data.
+dashboard: $(NPM_STAMP)
+	cd $(WEB) && node build-dashboard.mjs
 
 # Headless Chromium for tests/test_graphiql_browser.py: Debian's package, never a downloaded browser build.
 browser:

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from citygraph.dashboard import pages as dashboard
 from citygraph.graph.database import Database, Trace, resolve_connection
 from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
@@ -58,7 +59,13 @@ class CityGraphQL(GraphQLOverHTTP):
         self.service = service
 
     async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
-        page = graphiql.render_page(endpoint=request.url.path, example=request.query_params.get("example"))
+        params = request.query_params
+        page = graphiql.render_page(
+            endpoint=request.url.path,
+            example=params.get("example"),
+            document=params.get("document"),  # "open in GraphiQL" links: ?document=QUERY&variables=JSON
+            variables=params.get("variables"),
+        )
         return HTMLResponse(page, headers={"content-security-policy": graphiql.CONTENT_SECURITY_POLICY})
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
@@ -117,6 +124,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Mount(graphiql.STATIC_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="graphiql-static"),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *dashboard.routes(),  # GET / and the dashboard's deep links (citygraph/dashboard/)
         ],
         lifespan=lifespan,
     )

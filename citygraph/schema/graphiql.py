@@ -5,6 +5,8 @@ one loads a bundle built from the npm packages (web/build.mjs, `make graphiql`) 
 under static/graphiql/, served by the app at /graphiql-static/. The saved example operations in examples/
 (docs/examples links there) are embedded in the page: on a first visit they open
 as tabs, and `/graphql?example=NAME` opens (or switches to) the tab of one of them.
+`/graphql?document=QUERY&variables=JSON` opens a given operation the same way (the dashboard's "open in
+GraphiQL" links; `?query=` would run it instead, as GraphQL over HTTP GET requires).
 """
 
 import functools
@@ -79,9 +81,29 @@ def _json_for_script(value: object) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_page(endpoint: str, example: str | None = None) -> str:
+LINKED = "linked-operation"  # the name of the operation given by ?document=
+MAX_LINKED_CHARS = 20_000
+
+
+def linked_example(document: str, variables: str | None) -> Example | None:
+    """The operation of a ?document=&variables= link, as an example GraphiQL opens; None when it is too long."""
+    if not document.strip() or len(document) + len(variables or "") > MAX_LINKED_CHARS:
+        return None
+    try:
+        pretty = json.dumps(json.loads(variables), indent=2) if variables else None
+    except ValueError:
+        pretty = variables  # shown as given: GraphiQL's variables editor reports the JSON error
+    return Example(LINKED, "Opened from a link", "", document, pretty)
+
+
+def render_page(
+    endpoint: str, example: str | None = None, document: str | None = None, variables: str | None = None
+) -> str:
     """The page for GET `endpoint`; its assets are linked relative to it, so the app can sit under a prefix."""
     examples = load_examples()
+    linked = linked_example(document, variables) if document else None
+    if linked is not None:
+        examples, example = (linked, *examples), LINKED
     config = {
         "endpoint": endpoint,
         "example": example if any(e.name == example for e in examples) else None,
