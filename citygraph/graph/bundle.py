@@ -87,15 +87,17 @@ def _integer(low: int, high: int | None) -> Callable[[str], int]:
     def check(text: str) -> int:
         if not re.fullmatch(r"[+-]?\d+", text):
             raise ValueError(f"must be a whole number (got {shown(text)})")
-        if len(text.lstrip("+-0")) > len(str(MAX_INT)):  # before int(): Python refuses 4,300+ digits
-            raise ValueError(f"must be at most {MAX_INT} (got {shown(text)})")
-        value = int(text)
-        if not -MAX_INT - 1 <= value <= MAX_INT:  # Neo4j stores 64-bit integers
-            raise ValueError(f"must be at most {MAX_INT} (got {shown(text)})")
+        if len(text.lstrip("+-0")) > len(str(MAX_INT)):  # out of range; and int() refuses 4,300+ digits
+            value, got = (-MAX_INT - 2 if text.startswith("-") else MAX_INT + 1), shown(text)
+        else:
+            value = int(text)
+            got = str(value)
         if high is None and value < low:
-            raise ValueError(f"must be {low} or more (got {value})")
+            raise ValueError(f"must be {low} or more (got {got})")
+        if high is None and value > MAX_INT:
+            raise ValueError(f"must be at most {MAX_INT}, the largest integer Neo4j stores (got {got})")
         if high is not None and not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high} (got {value})")
+            raise ValueError(f"must be between {low} and {high} (got {got})")
         return value
 
     return check

@@ -112,7 +112,9 @@ def read_json(path: Path, *, max_depth: int, limit: int = MAX_FILE_BYTES) -> Any
         value = json.loads(raw, parse_int=_parse_int, parse_float=_parse_float)
     except RecursionError:
         # The parser recurses: very deep input exhausts Python's stack before any limit of ours applies.
-        raise UnreadableFile(path, f"nested too deeply at {_deep_path_in_text(raw, max_depth)}") from None
+        raise UnreadableFile(
+            path, f"nested too deeply at {_deep_path_in_text(raw, max_depth)} (more than {max_depth} levels)"
+        ) from None
     except _NumberTooLong as error:
         raise UnreadableFile(path, f"has a number of more than {MAX_NUMBER_DIGITS:,} characters ({str(error)[:20]}…)")
     except UnicodeDecodeError as error:
