@@ -26,7 +26,9 @@ def _canonical(value: Any) -> str:
 
 async def graph_checksum(db: Database) -> str:
     """sha256 over the sorted canonical texts of every node and relationship."""
-    nodes = [_canonical({"labels": sorted(r["labels"]), "properties": r["properties"]}) for r in await db.run_text(_NODES)]
+    nodes = [
+        _canonical({"labels": sorted(r["labels"]), "properties": r["properties"]}) for r in await db.run_text(_NODES)
+    ]
     relationships = [
         _canonical({**r, "fromLabels": sorted(r["fromLabels"]), "toLabels": sorted(r["toLabels"])})
         for r in await db.run_text(_RELATIONSHIPS)

@@ -200,7 +200,8 @@ async def test_a_bundle_folder_that_is_a_symlink_loop(graph: Database, tmp_path:
 
 
 def hub_release() -> dict[str, Any]:
-    return copy.deepcopy(next(r for r in json.loads(CF.read_text(encoding="utf-8"))["releases"] if r["ocid"] == HUB_OCID))
+    releases = json.loads(CF.read_text(encoding="utf-8"))["releases"]
+    return copy.deepcopy(next(r for r in releases if r["ocid"] == HUB_OCID))
 
 
 def write_json_text(tmp_path: Path, name: str, text: str) -> Path:
@@ -235,7 +236,8 @@ async def test_merge_input_nested_40_levels_parses_but_is_refused(graph: Databas
     text = json.dumps({"releases": [hub_release(), {"ocid": HUB_OCID, "tender": "DEEP"}]})
     path = write_json_text(tmp_path, "releases.json", text.replace('"DEEP"', deep_text(40)))
     [line] = await refused(graph, capsys, "load-ocds", path)
-    assert line == f"citygraph load-ocds: {path}: nested too deeply at releases[1].tender" + ".a" * 29 + " (more than 32 levels)"
+    expected = f"citygraph load-ocds: {path}: nested too deeply at releases[1].tender" + ".a" * 29
+    assert line == expected + " (more than 32 levels)"
 
 
 def test_merge_refuses_deep_python_input():
@@ -244,7 +246,8 @@ def test_merge_refuses_deep_python_input():
     for _ in range(5000):
         inner["a"] = {}
         inner = inner["a"]
-    with pytest.raises(ocds.OcdsError, match=r"^a release to merge is nested too deeply at tender(\.a){31} \(more than 32 levels\)$"):
+    expected = r"^a release to merge is nested too deeply at tender(\.a){31} \(more than 32 levels\)$"
+    with pytest.raises(ocds.OcdsError, match=expected):
         ocds.merge([{"ocid": "x"}, {"ocid": "x", "tender": deep}])
 
 

@@ -52,7 +52,8 @@ def indexable(value: str | None) -> bool:
 SAMPLE_FILES = {path.name: path.read_bytes() for path in sorted(SAMPLE.glob("*.csv"))}
 NASTY = [
     b"", b",", b'"', b"\n", b"\r", b"\r\n", b"\x00", b"\xff", b"\xef\xbb\xbf", b";", b"1e20", b"-1",
-    b"9" * 30, b"w" * 9000, b"NaN", b"inf", b"2026-02-30", b"x" * 1500, b"y" * 140_000, b"z" * 1_000_100, b"\xc3\xa9", b" ",
+    b"9" * 30, b"w" * 9000, b"NaN", b"inf", b"2026-02-30", b"x" * 1500, b"y" * 140_000, b"z" * 1_000_100,
+    b"\xc3\xa9", b" ",
 ]
 mutation = st.tuples(
     st.sampled_from(sorted(SAMPLE_FILES)),
@@ -138,7 +139,8 @@ scalars = st.one_of(
     st.sampled_from(["\ud800", "x" * 1500, "y" * 1_000_001, "48000000", "GBP", "2025-13-45", "buyer"]),
 )
 json_values = st.recursive(
-    scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=8,
 )
 

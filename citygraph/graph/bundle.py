@@ -137,7 +137,8 @@ def _names(text: str) -> list[str]:
     names: list[str] = []
     for name in (part.strip() for part in text.split(";")):
         if len(name) > MAX_KEY_CHARS:
-            raise ValueError(f"has a name of {len(name):,} characters; the limit is {MAX_KEY_CHARS:,} (names are indexed)")
+            limit = f"the limit is {MAX_KEY_CHARS:,} (names are indexed)"
+            raise ValueError(f"has a name of {len(name):,} characters; {limit}")
         if name and name not in names:
             names.append(name)
     return names
@@ -460,7 +461,12 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
         elif categories[rating.skill][0] != rating.category:
             other, row = categories[rating.skill]
             problems.append(
-                Problem(rating.file, rating.row, "category", f"{shown(rating.category)} differs from {shown(other)} on row {row}")
+                Problem(
+                    rating.file,
+                    rating.row,
+                    "category",
+                    f"{shown(rating.category)} differs from {shown(other)} on row {row}",
+                )
             )
 
     problems.sort(key=lambda p: (p.file, p.row))

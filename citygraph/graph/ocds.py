@@ -266,7 +266,8 @@ def _release_time(release: Json) -> datetime:
 
 def compile_releases(releases: Iterable[Any], skipped: Counter[str], invalid: list[str] | None = None) -> list[Json]:
     """One compiled release per ocid: its releases merged oldest first, so the latest `date` wins.
-    A release with a field of the wrong type is skipped and described in `invalid`."""
+    A release with a field of the wrong type is skipped and described in `invalid`. The releases must come
+    from `read_json(…, max_depth=MAX_DEPTH)`, as in read_file: the merge recurses (see `merge`)."""
     invalid = [] if invalid is None else invalid
     by_ocid: dict[str, list[Json]] = {}
     for index, release in enumerate(releases):
@@ -278,12 +279,12 @@ def compile_releases(releases: Iterable[Any], skipped: Counter[str], invalid: li
             skipped["no ocid"] += 1
         else:
             by_ocid.setdefault(release["ocid"], []).append(release)
-    return [merge(sorted(group, key=_release_time)) for group in by_ocid.values()]
+    return [_merge(sorted(group, key=_release_time)) for group in by_ocid.values()]
 
 
 def compile_records(records: Iterable[Any], skipped: Counter[str], invalid: list[str] | None = None) -> list[Json]:
     """A record's compiledRelease when it has one, else its embedded releases merged. A record with a field
-    of the wrong type is skipped and described in `invalid`."""
+    of the wrong type is skipped and described in `invalid`. Depth-checked input only, as compile_releases."""
     invalid = [] if invalid is None else invalid
     compiled = []
     for index, record in enumerate(records):
@@ -297,7 +298,7 @@ def compile_records(records: Iterable[Any], skipped: Counter[str], invalid: list
         if not isinstance(release, dict):
             # Linked releases ({url, date, tag}) carry no data; only embedded ones can be merged.
             embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "url" not in r]
-            release = merge(sorted(embedded, key=_release_time)) if embedded else {}
+            release = _merge(sorted(embedded, key=_release_time)) if embedded else {}
         release.setdefault("ocid", record.get("ocid"))
         if not isinstance(release.get("ocid"), str) or not release["ocid"].strip():
             skipped["no ocid"] += 1
@@ -317,6 +318,11 @@ def merge(releases: Sequence[Json]) -> Json:
         deep = too_deep(release, MAX_DEPTH)
         if deep is not None:
             raise OcdsError(f"a release to merge is nested too deeply at {deep} (more than {MAX_DEPTH} levels)")
+    return _merge(releases)
+
+
+def _merge(releases: Sequence[Json]) -> Json:
+    """`merge` of releases whose depth is known to be bounded (read_file checked the whole file)."""
     result: Json = {}
     for release in releases:
         _merge_into(result, release)
