@@ -18,7 +18,7 @@ from typing import Any
 from citygraph.graph.councils import Council, CouncilMatcher, normalise
 from citygraph.graph.database import Database, Row
 from citygraph.graph.files import UnreadableFile, json_path, read_json, too_deep
-from citygraph.graph.limits import MAX_INT, MAX_KEY_CHARS, MAX_TEXT_CHARS, shown
+from citygraph.graph.limits import MAX_KEY_CHARS, MAX_TEXT_CHARS, shown
 from citygraph.graph.reference import seed
 
 Json = dict[str, Any]
@@ -164,9 +164,9 @@ def _string(limit: int) -> Check:
 
 
 def _identifier(value: Any) -> str | None:
-    """OCDS ids are strings or integers."""
+    """OCDS ids are strings or integers; an integer id is stored as its text, so any size fits."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return None if -MAX_INT - 1 <= value <= MAX_INT else f"must be at most {MAX_INT} (got {shown(str(value))})"
+        value = str(value)
     if not isinstance(value, str):
         return f"must be a string or an integer (got {_json_type(value)})"
     return _string(MAX_KEY_CHARS)(value)
@@ -182,7 +182,7 @@ def _amount(value: Any) -> str | None:
     if math.isnan(number):
         return "must be a finite number (got NaN)"
     if math.isinf(number):
-        return "is too large to store (more than 1.8e308; got Infinity)"
+        return f"is too large to store (more than 1.8e308; got {'' if number > 0 else '-'}Infinity)"
     return None
 
 
