@@ -270,6 +270,15 @@ async def _demo_if_empty(db: Database, settings: Settings) -> None:
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def _source(text: str) -> str:
+    """--source is written to every node and relationship, and indexed on contracts: a key's limit."""
+    from citygraph.graph.limits import MAX_KEY_CHARS
+
+    if not text.strip() or len(text) > MAX_KEY_CHARS:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_KEY_CHARS:,} characters (got {len(text):,})")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citygraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -300,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = add("load", cmd_load, "validate an import bundle (a folder of CSV files) and write it to the graph")
     load.add_argument("path", help="the bundle folder (see docs/importing.md)")
     load.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
-    load.add_argument("--source", help='the source recorded on what is written; default "bundle:<folder name>"')
+    load.add_argument(
+        "--source", type=_source, help='the source recorded on what is written; default "bundle:<folder name>"'
+    )
     demo = add("demo", cmd_demo, "generate a synthetic bundle (real councils, invented suppliers) and load it")
     demo.add_argument("--scale", choices=("london", "uk"), default="london", help="33 London councils or ~380 UK")
     demo.add_argument("--seed", type=int, help="same seed, same bundle byte for byte (default: demo.DEFAULT_SEED)")

@@ -384,3 +384,12 @@ async def test_a_bad_setting_is_one_line(graph: Database, home: Path, capsys, mo
         "citygraph: invalid setting CITYGRAPH_BOLT_PORT: Input should be a valid integer, unable to parse string "
         "as an integer (1 problem(s))"
     )
+
+
+def test_a_source_too_long_for_the_index_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["load", str(SAMPLE), "--source", "s" * 1001])
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "citygraph load: error: argument --source: must be 1 to 1,000 characters (got 1,001)"
+    )

@@ -21,7 +21,7 @@ SAMPLE = Path(__file__).parent / "bundles" / "inner-london-sample"
 CF = Path(__file__).parent / "fixtures" / "ocds" / "contracts_finder_releases.json"
 INDEX_KEY_BYTES = 8000  # Neo4j 5 refuses index keys from about 8,160 bytes (measured; see docs/importing.md)
 # Bounded: the two tests together stay well under 30 s on the shared machine.
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def storable(value: Any) -> bool:
