@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from neo4j.exceptions import ServiceUnavailable
+from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
 from citygraph.graph.database import Database, resolve_connection
 from citygraph.graph.embedded import EmbeddedNeo4j, EmbeddedNeo4jError
@@ -117,6 +117,13 @@ def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
 
     with_db(settings, work)
     print("\n".join(ocds.summary(files)))
+    # Releases of the wrong shape were skipped and the rest imported; say which, and exit 1 so scripts notice.
+    invalid = [f"{data.path}: {line}" for data in files for line in data.invalid]
+    for line in invalid:
+        err(line)
+    if invalid:
+        err(f"citygraph load-ocds: {len(invalid)} invalid release(s)/record(s) skipped (above); the rest was imported")
+        return 1
     return 0
 
 
@@ -371,6 +378,15 @@ async def _demo_if_empty(db: Database, settings: Settings) -> None:
 Command = Callable[[argparse.Namespace, Settings], int]
 
 
+def _source(text: str) -> str:
+    """--source is written to every node and relationship, and indexed on contracts: a key's limit."""
+    from citygraph.graph.limits import MAX_KEY_CHARS
+
+    if not text.strip() or len(text) > MAX_KEY_CHARS:
+        raise argparse.ArgumentTypeError(f"must be 1 to {MAX_KEY_CHARS:,} characters (got {len(text):,})")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citygraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -421,7 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = add("load", cmd_load, "validate an import bundle (a folder of CSV files) and write it to the graph")
     load.add_argument("path", help="the bundle folder (see docs/importing.md)")
     load.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
-    load.add_argument("--source", help='the source recorded on what is written; default "bundle:<folder name>"')
+    load.add_argument(
+        "--source", type=_source, help='the source recorded on what is written; default "bundle:<folder name>"'
+    )
     demo = add("demo", cmd_demo, "generate a synthetic bundle (real councils, invented suppliers) and load it")
     demo.add_argument("--scale", choices=("london", "uk"), default="london", help="33 London councils or ~380 UK")
     demo.add_argument("--seed", type=int, help="same seed, same bundle byte for byte (default: demo.DEFAULT_SEED)")
@@ -449,9 +467,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _log_unexpected(argv: list[str]) -> str:
+    """Appends the current exception's traceback to CITYGRAPH_HOME/logs/cli-errors.log (a temporary file
+    when that cannot be written) and returns the file's path."""
+    import datetime as dt
+    import os
+    import tempfile
+    import traceback
+
+    entry = f"--- {dt.datetime.now(dt.UTC).isoformat()} citygraph {' '.join(argv)}\n{traceback.format_exc()}\n"
+    try:
+        home = get_settings().home
+        path = home / "logs" / "cli-errors.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(entry)
+        return str(path)
+    except Exception:  # settings unreadable, home not writable …: the traceback must still land somewhere
+        fd, name = tempfile.mkstemp(prefix="citygraph-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write(entry)
+        return name
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The single error boundary: an expected error is one line on stderr and exit 1; anything else is one
+    line pointing to the log file that holds its traceback. Never a traceback on the terminal."""
+    from pydantic import ValidationError
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("neo4j").setLevel(logging.ERROR)
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args, get_settings()))
@@ -459,7 +509,25 @@ def main(argv: list[str] | None = None) -> int:
         err(f"citygraph: {error}")
         return 1
     except ServiceUnavailable as error:
-        err(f"citygraph: Neo4j is not reachable: {error}")
+        err(f"citygraph: Neo4j is not reachable: {_one_line(error)}")
+        return 1
+    except Neo4jError as error:
+        err(f"citygraph: Neo4j refused: {error.code}: {_one_line(error.message)}")
+        return 1
+    except DriverError as error:  # a malformed NEO4J_URI, a session that expired …
+        err(f"citygraph: Neo4j driver: {_one_line(error)}")
+        return 1
+    except ValidationError as error:  # a setting from the environment or .env
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        err(f"citygraph: invalid setting {where}: {first['msg']} ({error.error_count()} problem(s))")
+        return 1
+    except OSError as error:  # a file or folder named on the command line, a full disk …
+        err(f"citygraph: {_one_line(error)}")
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        log = _log_unexpected(argv)
+        err(f"citygraph: unexpected error ({type(error).__name__}: {_one_line(error)[:200]}); traceback in {log}")
+        return 1

@@ -335,4 +335,4 @@ async def test_broken_files_fail_clearly_and_write_nothing(
 
 async def test_missing_file_fails_clearly(db: Database, cli_env: None, tmp_path: Path, capsys):
     assert await load_ocds(tmp_path / "nope.json") == 1
-    assert "nope.json: cannot read" in capsys.readouterr().err
+    assert "nope.json: does not exist" in capsys.readouterr().err

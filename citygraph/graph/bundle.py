@@ -15,7 +15,14 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
+from citygraph.graph.files import UnreadableFile, read_text
+from citygraph.graph.limits import MAX_INT, MAX_KEY_CHARS, MAX_TEXT_CHARS, shown
+
 NO_COLUMN = "-"  # the column of a problem that concerns a whole file or row
+
+# The csv module refuses longer fields with its own error; allow the longest cell we accept, plus the
+# spaces around it, so that a too-long cell gets our message with its column.
+csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_TEXT_CHARS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,16 @@ class KnownKeys:
 def _one_of(*values: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         if text not in values:
-            raise ValueError(f"must be one of {', '.join(values)} (got {text!r})")
+            raise ValueError(f"must be one of {', '.join(values)} (got {shown(text)})")
+        return text
+
+    return check
+
+
+def _text(limit: int, why: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"is {len(text):,} characters long; the limit is {limit:,} ({why})")
         return text
 
     return check
@@ -64,18 +80,24 @@ def _boolean(text: str) -> bool:
     # Spreadsheets write TRUE/FALSE, hence case-insensitive.
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
-    raise ValueError(f"must be true or false (got {text!r})")
+    raise ValueError(f"must be true or false (got {shown(text)})")
 
 
 def _integer(low: int, high: int | None) -> Callable[[str], int]:
     def check(text: str) -> int:
         if not re.fullmatch(r"[+-]?\d+", text):
-            raise ValueError(f"must be a whole number (got {text!r})")
-        value = int(text)
+            raise ValueError(f"must be a whole number (got {shown(text)})")
+        if len(text.lstrip("+-0")) > len(str(MAX_INT)):  # out of range; and int() refuses 4,300+ digits
+            value, got = (-MAX_INT - 2 if text.startswith("-") else MAX_INT + 1), shown(text)
+        else:
+            value = int(text)
+            got = str(value)
         if high is None and value < low:
-            raise ValueError(f"must be {low} or more (got {value})")
+            raise ValueError(f"must be {low} or more (got {got})")
+        if high is None and value > MAX_INT:
+            raise ValueError(f"must be at most {MAX_INT}, the largest integer Neo4j stores (got {got})")
         if high is not None and not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high} (got {value})")
+            raise ValueError(f"must be between {low} and {high} (got {got})")
         return value
 
     return check
@@ -85,9 +107,11 @@ def _amount(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"must be a number (got {text!r})") from None
+        raise ValueError(f"must be a number (got {shown(text)})") from None
+    if math.isinf(value) and re.fullmatch(r"[+-]?[\d.]+(e[+-]?\d+)?", text, re.IGNORECASE):
+        raise ValueError(f"is too large to store (more than 1.8e308) (got {shown(text)})")
     if not math.isfinite(value):
-        raise ValueError(f"must be a number (got {text!r})")
+        raise ValueError(f"must be a number (got {shown(text)})")
     if value < 0:
         raise ValueError(f"must be 0 or more (got {text})")
     return value
@@ -100,18 +124,21 @@ def _date(text: str) -> dt.date:
             return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    raise ValueError(f"must be a date YYYY-MM-DD (got {text!r})")
+    raise ValueError(f"must be a date YYYY-MM-DD (got {shown(text)})")
 
 
 def _gss_code(text: str) -> str:
     if not re.fullmatch(r"[ENSW]\d{8}", text):
-        raise ValueError(f"must be a GSS code like E09000007 (got {text!r})")
+        raise ValueError(f"must be a GSS code like E09000007 (got {shown(text)})")
     return text
 
 
 def _names(text: str) -> list[str]:
     names: list[str] = []
     for name in (part.strip() for part in text.split(";")):
+        if len(name) > MAX_KEY_CHARS:
+            limit = f"the limit is {MAX_KEY_CHARS:,} (names are indexed)"
+            raise ValueError(f"has a name of {len(name):,} characters; {limit}")
         if name and name not in names:
             names.append(name)
     return names
@@ -129,6 +156,9 @@ Count = Annotated[int, cell(_integer(0, None))]
 Amount = Annotated[float, cell(_amount)]
 Date = Annotated[dt.date, cell(_date)]
 Names = Annotated[list[str], cell(_names)]
+# Every other text cell: a key, name or code (indexed, or short by nature), or long free text.
+Key = Annotated[str, cell(_text(MAX_KEY_CHARS, "identifiers, names and codes are indexed"))]
+LongText = Annotated[str, cell(_text(MAX_TEXT_CHARS, "the longest text a cell may hold"))]
 
 
 # --- one model per file; field names are the CSV column names ------------------------------------------
@@ -149,7 +179,7 @@ class BoroughRow(BundleRow):
     file = "boroughs.csv"
     key = ("code",)
     code: Annotated[str, cell(_gss_code)]
-    name: str
+    name: Key
     region: Region
     partnerships: Names | None = None
 
@@ -157,33 +187,33 @@ class BoroughRow(BundleRow):
 class SupplierRow(BundleRow):
     file = "suppliers.csv"
     key = ("id",)
-    id: str
-    name: str
+    id: Key
+    name: Key
     sme: Annotated[bool, cell(_boolean)] | None = None
-    company_number: str | None = None
+    company_number: Key | None = None
 
 
 class ServiceAreaRow(BundleRow):
     file = "service_areas.csv"
     key = ("name",)
-    name: str
+    name: Key
     kind: ServiceKind
 
 
 class SystemRow(BundleRow):
     file = "systems.csv"
     key = ("id",)
-    id: str
-    name: str
-    service_area: str
-    manufacturer_id: str
+    id: Key
+    name: Key
+    service_area: Key
+    manufacturer_id: Key
 
 
 class SystemUseRow(BundleRow):
     file = "system_uses.csv"
     key = ("borough_code", "system_id")
-    borough_code: str
-    system_id: str
+    borough_code: Key
+    system_id: Key
     since: Date | None = None
     hosting: Hosting | None = None
     satisfaction: Rating | None = None
@@ -193,25 +223,25 @@ class SystemUseRow(BundleRow):
 class ContractRow(BundleRow):
     file = "contracts.csv"
     key = ("id",)
-    id: str
-    title: str
-    borough_code: str
-    supplier_id: str
+    id: Key
+    title: LongText
+    borough_code: Key
+    supplier_id: Key
     system_ids: Names | None = None
     value_gbp: Amount | None = None
     start_date: Date | None = None
     end_date: Date | None = None
     max_extension_date: Date | None = None
-    source: str | None = None
+    source: Key | None = None
 
 
 class SkillRatingRow(BundleRow):
     file = "skill_ratings.csv"
     key = ("borough_code", "skill")
-    borough_code: str
-    skill: str
+    borough_code: Key
+    skill: Key
     level: Rating
-    category: str | None = None
+    category: Key | None = None
 
 
 MODELS: tuple[type[BundleRow], ...] = (
@@ -264,12 +294,10 @@ class _Table:
 def _read_table(path: Path, problems: list[Problem]) -> _Table | None:
     """The file's header and rows, or None (with problems added) when it cannot be read as CSV at all."""
     name = path.name
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.append(Problem(name, line, NO_COLUMN, f"not UTF-8 (byte 0x{raw[error.start]:02x})"))
+        text = read_text(path)  # a folder, a link loop, not UTF-8 …: one problem naming the file
+    except UnreadableFile as error:
+        problems.append(Problem(name, error.line or 0, NO_COLUMN, error.reason))
         return None
     # strict: a stray quote is an error rather than a cell swallowing the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -277,7 +305,10 @@ def _read_table(path: Path, problems: list[Problem]) -> _Table | None:
     try:
         records.extend(reader)
     except csv.Error as error:
-        problems.append(Problem(name, len(records) + 1, NO_COLUMN, f"not readable as CSV: {error}"))
+        message = f"not readable as CSV: {error}"
+        if "field larger than field limit" in str(error):
+            message = f"a cell is longer than {csv.field_size_limit():,} characters (the limit for one cell)"
+        problems.append(Problem(name, len(records) + 1, NO_COLUMN, message))
         return None
     if not records or not any(c.strip() for c in records[0]):
         problems.append(Problem(name, 1, NO_COLUMN, "no header row"))
@@ -336,9 +367,9 @@ def _duplicates(rows: Iterable[BundleRow], problems: list[Problem]) -> None:
         key = tuple(getattr(row, c) for c in row.key)
         if key in first:
             if len(row.key) == 1:
-                message = f"duplicate {row.key[0]} {key[0]!r} (first on row {first[key]})"
+                message = f"duplicate {row.key[0]} {shown(key[0])} (first on row {first[key]})"
             else:
-                what = " and ".join(f"{c} {v!r}" for c, v in zip(row.key, key, strict=True))
+                what = " and ".join(f"{c} {shown(v)}" for c, v in zip(row.key, key, strict=True))
                 message = f"duplicate row for {what} (first on row {first[key]})"
             problems.append(Problem(row.file, row.row, row.key[-1], message))
         else:
@@ -374,9 +405,13 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
     problems: list[Problem] = []
     if not folder.is_dir():
         return bundle, [Problem(str(folder), 0, NO_COLUMN, "not a folder")]
+    try:
+        paths = sorted(path for path in folder.iterdir() if path.name.endswith(".csv"))
+    except OSError as error:
+        return bundle, [Problem(str(folder), 0, NO_COLUMN, f"cannot list the folder: {error.strerror or error}")]
     by_file = {model.file: model for model in MODELS}
     tables: dict[str, _Table | None] = {}
-    for path in sorted(folder.glob("*.csv")):
+    for path in paths:
         if path.name not in by_file:
             bundle.ignored.append(path.name)
             continue
@@ -401,7 +436,7 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
 
     def resolve(row: BundleRow, column: str, value: str, keys: set[str] | None, kind: str, home: str) -> None:
         if keys is not None and value not in keys:
-            message = f"{kind} {value!r} is neither in {home} nor in the graph"
+            message = f"{kind} {shown(value)} is neither in {home} nor in the graph"
             problems.append(Problem(row.file, row.row, column, message))
 
     for system in bundle.systems:
@@ -426,7 +461,12 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
         elif categories[rating.skill][0] != rating.category:
             other, row = categories[rating.skill]
             problems.append(
-                Problem(rating.file, rating.row, "category", f"{rating.category!r} differs from {other!r} on row {row}")
+                Problem(
+                    rating.file,
+                    rating.row,
+                    "category",
+                    f"{shown(rating.category)} differs from {shown(other)} on row {row}",
+                )
             )
 
     problems.sort(key=lambda p: (p.file, p.row))

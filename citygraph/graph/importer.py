@@ -1,5 +1,6 @@
 """Writing a validated bundle: batched, idempotent upserts in dependency order (docs/importing.md)."""
 
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ async def known_keys(db: Database) -> KnownKeys:
 
 
 def default_source(folder: Path) -> str:
-    return f"bundle:{folder.resolve().name}"
+    # realpath, not Path.resolve: a folder that is a symbolic link loop must reach validation, not raise here
+    return f"bundle:{Path(os.path.realpath(folder)).name}"
 
 
 def _contract(row: ContractRow, source: str) -> Row:

@@ -6,7 +6,7 @@ known councils and writes Buyers, Suppliers and Contracts with batched, idempote
 """
 
 import copy
-import json
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -17,6 +17,8 @@ from typing import Any
 
 from citygraph.graph.councils import Council, CouncilMatcher, normalise
 from citygraph.graph.database import Database, Row
+from citygraph.graph.files import UnreadableFile, json_path, read_json, too_deep
+from citygraph.graph.limits import MAX_KEY_CHARS, MAX_TEXT_CHARS, shown
 from citygraph.graph.reference import seed
 
 Json = dict[str, Any]
@@ -32,6 +34,9 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 # Arrays a later release restates in full (the OCDS schema's wholeListMerge, or lists of references that a
 # notice corrects as a whole): a supplier dropped by an awardUpdate must not survive the merge.
 WHOLE_LISTS = frozenset({"suppliers", "tenderers", "additionalClassifications", "additionalIdentifiers"})
+# Arrays and objects nest about 9 deep in a real package (package > releases > awards > items >
+# additionalClassifications); anything much deeper is broken or hostile, and the merge recurses.
+MAX_DEPTH = 32
 
 
 class OcdsError(Exception):
@@ -79,25 +84,38 @@ class FileData:
     skipped: Counter[str] = field(default_factory=Counter)  # processes that gave no contract, by reason
     notes: Counter[str] = field(default_factory=Counter)  # imported, but with something left out
     council_contracts: int = 0  # filled in by `load`
+    # Releases (or records) refused because a field has the wrong JSON type or a value Neo4j cannot store:
+    # one line each, "releases[3] (ocid …): awards[0].value.amount: must be a finite number (got NaN)".
+    invalid: list[str] = field(default_factory=list)
 
 
 # --- reading -----------------------------------------------------------------------------------------
 
 
 def read_file(path: Path, it_cpv_prefixes: Sequence[str], all_cpv: bool = False) -> FileData:
+    """What one package yields. Raises OcdsError (one line naming the file) when the file as a whole is
+    unusable; a release with a field of the wrong type is reported in `FileData.invalid` and skipped."""
     try:
-        with path.open("rb") as handle:
-            package = json.load(handle)
-    except OSError as error:
-        raise OcdsError(f"{path}: cannot read: {error.strerror or error}") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise OcdsError(f"{path}: not valid JSON: {error}") from error
-    if isinstance(package, dict) and isinstance(package.get("releases"), list):
+        package = read_json(path, max_depth=MAX_DEPTH)
+    except UnreadableFile as error:
+        raise OcdsError(str(error)) from None
+    if not isinstance(package, dict):
+        raise OcdsError(
+            f"{path}: not an OCDS release or record package (a JSON object with a 'releases' or 'records' "
+            f"array; this is {_json_type(package)})"
+        )
+    for key in ("releases", "records"):
+        if package.get(key) is not None and not isinstance(package[key], list):
+            raise OcdsError(
+                f"{path}: not an OCDS release or record package: '{key}' must be an array "
+                f"(got {_json_type(package[key])})"
+            )
+    if isinstance(package.get("releases"), list):
         data = FileData(path, "releases", read=len(package["releases"]))
-        processes = compile_releases(package["releases"], data.skipped)
-    elif isinstance(package, dict) and isinstance(package.get("records"), list):
+        processes = compile_releases(package["releases"], data.skipped, data.invalid)
+    elif isinstance(package.get("records"), list):
         data = FileData(path, "records", read=len(package["records"]))
-        processes = compile_records(package["records"], data.skipped)
+        processes = compile_records(package["records"], data.skipped, data.invalid)
     else:
         raise OcdsError(f"{path}: not an OCDS release or record package (no 'releases' or 'records' list)")
     data.processes = len(processes) + sum(data.skipped.values())
@@ -109,6 +127,134 @@ def read_file(path: Path, it_cpv_prefixes: Sequence[str], all_cpv: bool = False)
     return data
 
 
+# --- type checks: every field the mapping reads, with the JSON type and the values it must have ----------
+
+Check = Callable[[Any], str | None]  # what is wrong with a value, or None
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+def _unicode(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return f"is not valid Unicode (a lone surrogate \\u{ord(text[error.start]):04x})"
+    return None
+
+
+def _string(limit: int) -> Check:
+    def check(value: Any) -> str | None:
+        if not isinstance(value, str):
+            return f"must be a string (got {_json_type(value)})"
+        if len(value) > limit:
+            return f"is {len(value):,} characters long; the limit is {limit:,}"
+        return _unicode(value)
+
+    return check
+
+
+def _identifier(value: Any) -> str | None:
+    """OCDS ids are strings or integers; an integer id is stored as its text, so any size fits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return f"must be a string or an integer (got {_json_type(value)})"
+    return _string(MAX_KEY_CHARS)(value)
+
+
+def _amount(value: Any) -> str | None:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return f"must be a number (got {_json_type(value)})"
+    try:
+        number = float(value)
+    except OverflowError:
+        return f"is too large to store (more than 1.8e308; got {shown(str(value))})"
+    if math.isnan(number):
+        return "must be a finite number (got NaN)"
+    if math.isinf(number):
+        return f"is too large to store (more than 1.8e308; got {'' if number > 0 else '-'}Infinity)"
+    return None
+
+
+TEXT = _string(MAX_KEY_CHARS)  # names, codes, dates, statuses: short, some indexed
+LONG_TEXT = _string(MAX_TEXT_CHARS)  # titles
+Spec = Check | dict[str, Any] | list[Any]  # a value, an object's fields, or [the spec of every item]
+CLASSIFICATION: Spec = {"scheme": TEXT, "id": _identifier}
+ITEM: Spec = {"classification": CLASSIFICATION, "additionalClassifications": [CLASSIFICATION]}
+VALUE: Spec = {"amount": _amount, "currency": TEXT}
+PERIOD: Spec = {"startDate": TEXT, "endDate": TEXT}
+PARTY_REFERENCE: Spec = {"id": _identifier, "name": TEXT}
+RELEASE: Spec = {
+    "ocid": TEXT,
+    "date": TEXT,
+    "title": LONG_TEXT,
+    "buyer": PARTY_REFERENCE,
+    "parties": [
+        {
+            "id": _identifier,
+            "name": TEXT,
+            "roles": [TEXT],
+            "identifier": {"scheme": TEXT, "id": _identifier, "legalName": TEXT},
+            "details": {"scale": TEXT},
+        }
+    ],
+    "tender": {"title": LONG_TEXT, "classification": CLASSIFICATION, "items": [ITEM]},
+    "awards": [
+        {
+            "id": _identifier,
+            "title": LONG_TEXT,
+            "status": TEXT,
+            "value": VALUE,
+            "suppliers": [PARTY_REFERENCE],
+            "items": [ITEM],
+            "contractPeriod": PERIOD,
+        }
+    ],
+    "contracts": [{"awardID": _identifier, "value": VALUE, "period": PERIOD}],
+}
+RECORD: Spec = {"ocid": TEXT, "compiledRelease": RELEASE, "releases": [RELEASE]}  # linked releases fit too
+
+
+def type_problems(value: Any, spec: Spec, path: list[str | int] | None = None) -> list[str]:
+    """"json.path: message" for every field of `value` that `spec` knows and that is wrong; null and
+    absent fields are fine (the mapping treats them alike), fields the spec does not know are not read."""
+    path = path or []
+    if value is None:
+        return []
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return [f"{json_path(path)}: must be an object (got {_json_type(value)})"]
+        return [p for key, sub in spec.items() for p in type_problems(value.get(key), sub, [*path, key])]
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            return [f"{json_path(path)}: must be an array (got {_json_type(value)})"]
+        return [p for index, item in enumerate(value) for p in type_problems(item, spec[0], [*path, index])]
+    message = spec(value)
+    return [f"{json_path(path)}: {message}"] if message else []
+
+
+def _refused(kind: str, index: int, item: dict[str, Any], spec: Spec, invalid: list[str]) -> bool:
+    """Adds one line to `invalid` and says True when `item` (releases[index] or records[index]) is wrong."""
+    problems = type_problems(item, spec)
+    if not problems:
+        return False
+    ocid = item.get("ocid")
+    where = f"{kind}[{index}]" + (f" (ocid {shown(ocid, 80)})" if isinstance(ocid, str) else "")
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    invalid.append(f"{where}: {problems[0]}{more}")
+    return True
+
+
 def _release_time(release: Json) -> datetime:
     """For ordering releases; an unparseable or missing date sorts first, i.e. loses."""
     try:
@@ -118,31 +264,41 @@ def _release_time(release: Json) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def compile_releases(releases: Iterable[Any], skipped: Counter[str]) -> list[Json]:
-    """One compiled release per ocid: its releases merged oldest first, so the latest `date` wins."""
+def compile_releases(releases: Iterable[Any], skipped: Counter[str], invalid: list[str] | None = None) -> list[Json]:
+    """One compiled release per ocid: its releases merged oldest first, so the latest `date` wins.
+    A release with a field of the wrong type is skipped and described in `invalid`. The releases must come
+    from `read_json(…, max_depth=MAX_DEPTH)`, as in read_file: the merge recurses (see `merge`)."""
+    invalid = [] if invalid is None else invalid
     by_ocid: dict[str, list[Json]] = {}
-    for release in releases:
+    for index, release in enumerate(releases):
         if not isinstance(release, dict):
             skipped["not a JSON object"] += 1
+        elif _refused("releases", index, release, RELEASE, invalid):
+            skipped["invalid"] += 1
         elif not isinstance(release.get("ocid"), str) or not release["ocid"].strip():
             skipped["no ocid"] += 1
         else:
             by_ocid.setdefault(release["ocid"], []).append(release)
-    return [merge(sorted(group, key=_release_time)) for group in by_ocid.values()]
+    return [_merge(sorted(group, key=_release_time)) for group in by_ocid.values()]
 
 
-def compile_records(records: Iterable[Any], skipped: Counter[str]) -> list[Json]:
-    """A record's compiledRelease when it has one, else its embedded releases merged."""
+def compile_records(records: Iterable[Any], skipped: Counter[str], invalid: list[str] | None = None) -> list[Json]:
+    """A record's compiledRelease when it has one, else its embedded releases merged. A record with a field
+    of the wrong type is skipped and described in `invalid`. Depth-checked input only, as compile_releases."""
+    invalid = [] if invalid is None else invalid
     compiled = []
-    for record in records:
+    for index, record in enumerate(records):
         if not isinstance(record, dict):
             skipped["not a JSON object"] += 1
+            continue
+        if _refused("records", index, record, RECORD, invalid):
+            skipped["invalid"] += 1
             continue
         release = record.get("compiledRelease")
         if not isinstance(release, dict):
             # Linked releases ({url, date, tag}) carry no data; only embedded ones can be merged.
             embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and "url" not in r]
-            release = merge(sorted(embedded, key=_release_time)) if embedded else {}
+            release = _merge(sorted(embedded, key=_release_time)) if embedded else {}
         release.setdefault("ocid", record.get("ocid"))
         if not isinstance(release.get("ocid"), str) or not release["ocid"].strip():
             skipped["no ocid"] += 1
@@ -156,7 +312,17 @@ def compile_records(records: Iterable[Any], skipped: Counter[str]) -> list[Json]
 def merge(releases: Sequence[Json]) -> Json:
     """The OCDS merge, without reading the schema: later values replace earlier ones, objects merge field
     by field, arrays of objects with an `id` merge item by item (but see WHOLE_LISTS), any other array is
-    replaced, and null removes a field."""
+    replaced, and null removes a field. Raises OcdsError for a release nested deeper than MAX_DEPTH (the
+    merge recurses)."""
+    for release in releases:
+        deep = too_deep(release, MAX_DEPTH)
+        if deep is not None:
+            raise OcdsError(f"a release to merge is nested too deeply at {deep} (more than {MAX_DEPTH} levels)")
+    return _merge(releases)
+
+
+def _merge(releases: Sequence[Json]) -> Json:
+    """`merge` of releases whose depth is known to be bounded (read_file checked the whole file)."""
     result: Json = {}
     for release in releases:
         _merge_into(result, release)
