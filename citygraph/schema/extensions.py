@@ -9,7 +9,7 @@ from strawberry.extensions import AddValidationRules, MaskErrors, ParserCache, S
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 
-from citygraph.graph.database import current_trace
+from citygraph.graph.database import QueryTooCostly, current_trace
 from citygraph.resolvers.errors import InputError
 
 log = logging.getLogger("citygraph.api")
@@ -27,7 +27,7 @@ class Limits(AddValidationRules):
 
 def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, (InputError, GraphQLError))
+    return original is not None and not isinstance(original, (InputError, QueryTooCostly, GraphQLError))
 
 
 class MaskInternalErrors(MaskErrors):
