@@ -7,7 +7,7 @@ from typing import Any
 
 from citygraph.graph import analytics as a
 from citygraph.graph import records as r
-from citygraph.graph.database import Database
+from citygraph.graph.database import Database, QueryTooCostly
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 
@@ -48,9 +48,24 @@ def _unknown(what: str, values: Sequence[str], argument: str) -> InputError:
     return InputError(f"Unknown {what}{'s' if len(values) > 1 else ''} {listed} in {argument}.")
 
 
+# What to narrow when Neo4j stops an analytic at its timeout or memory limit, said in the caller's terms.
+NARROW = {
+    "analytics_shared_systems": "name fewer boroughCodes",
+    "analytics_shared_suppliers": "name fewer boroughCodes",
+    "analytics_joint_procurement": "ask for fewer withinMonths, a serviceArea, a higher minBoroughs or a smaller limit",
+    "analytics_supplier_network": "ask for a smaller depth or limit, or a higher minSharedBoroughs",
+    "analytics_supplier_concentration": "name a serviceArea",
+    "analytics_skills_exchange": "ask for a higher minMentorLevel, a lower maxLearnerLevel or a smaller limit",
+    "analytics_connection_path": "ask for a smaller maxHops",
+}
+
+
 async def _one(db: Database, query: str, **params: Any) -> dict[str, Any]:
     """The statements answer in a single row (found/missing flags plus the items)."""
-    return (await db.read(query, **params))[0]
+    try:
+        return (await db.read(query, **params))[0]
+    except QueryTooCostly as stopped:
+        raise stopped.narrowed(NARROW[query]) from stopped
 
 
 async def _shared_items(ctx: Context, query: str, codes: Sequence[str], min_boroughs: int | None) -> list[Any]:
