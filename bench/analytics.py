@@ -5,8 +5,8 @@
 
 Starts a throwaway embedded Neo4j (its own CITYGRAPH_HOME under /tmp unless --home), loads the demo of that
 scale (the UK one takes a few minutes; `--loaded` reuses the graph a `citygraph demo --scale …` already left
-in --home's Neo4j, which is then left running), then runs each query in-process through the GraphQL schema (`schema.execute` with a fresh request
-context, as the HTTP endpoint does), one at a time. "total" is the whole GraphQL execution: parsing
+in --home's Neo4j, which is then left running), then runs each query in-process through the GraphQL schema
+(`schema.execute` with a fresh request context, as the HTTP endpoint does), one at a time. "total" is the whole GraphQL execution: parsing
 (cached), validation (cached), resolvers, the Cypher round trip and serialising the result; "db" is the
 database's own share (result available + consumed, from the driver's summary). No HTTP.
 """
@@ -47,7 +47,7 @@ QUERIES: dict[str, str] = {
         "E09000012"]) { boroughCount supplier { id name sme } boroughs { code name } } }""",
     "collaborationPartners (defaults: limit 5)": """{ collaborationPartners(boroughCode: "E09000024", limit: 5) {
         borough { code name } score reasons sharedSystems { id name } sharedSuppliers { id name } } }""",
-    "jointProcurementOpportunities (defaults: 24 months)": """{ jointProcurementOpportunities(withinMonths: 24, asOf: "%s") {
+    "jointProcurementOpportunities (defaults: 24 months)": """{ jointProcurementOpportunities(asOf: "%s") {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
@@ -65,7 +65,7 @@ QUERIES: dict[str, str] = {
         suppliers { supplier { id name } contractCount valueGbp share } } }""",
     "skillsExchange (defaults)": """{ skillsExchange(skill: "Cyber security") { mentor { name } learner { name }
         mentorLevel learnerLevel sharedSystems { id name } } }""",
-    "connectionPath (supplier to borough, defaults: 6 hops)": """{ connectionPath(from: {kind: SUPPLIER, id: "DEMO-SUP-045"},
+    "connectionPath (supplier to borough, defaults)": """{ connectionPath(from: {kind: SUPPLIER, id: "DEMO-SUP-045"},
         to: {kind: BOROUGH, id: "E09000001"}) { length nodes { id kind label } } }""",
 }
 

@@ -142,7 +142,8 @@ class SupplierNetwork:
                 break
             nearer, frontier, rest = frontier, [], []
             for s in unseen:
-                strength = max((w for y in nearer if (w := (s.boroughs & y.boroughs).bit_count()) >= min_shared), default=0)
+                weights = ((s.boroughs & y.boroughs).bit_count() for y in nearer)
+                strength = max((w for w in weights if w >= min_shared), default=0)
                 if strength:
                     ranked.append((hops, strength, s))
                     frontier.append(s)
@@ -157,7 +158,7 @@ class SupplierNetwork:
             for target in kept[i + 1 :]:
                 shared = source.boroughs & target.boroughs
                 if (weight := shared.bit_count()) >= min_shared:
-                    members = [boroughs[i] for i in _positions(shared)] if boroughs else []  # fetched when asked for
+                    members = [boroughs[p] for p in _positions(shared)] if boroughs else []  # fetched when asked for
                     edges.append(NetworkEdge(source.id, target.id, weight, members))
         edges.sort(key=lambda e: (-e.weight, e.source, e.target))
         nodes = [NetworkNode(s.id, EntityKind.SUPPLIER, s.name) for _, _, s in ranked[:limit]]
@@ -224,10 +225,10 @@ class SkillMatch:
         position = {system.id: i for i, system in enumerate(systems)}
 
         def candidates(key: str) -> list[tuple[Borough, int, int]]:
-            return [
-                (Borough.of(c["borough"]), int(c["level"]), sum(1 << position[i] for i in c["systems"] if i in position))
-                for c in row[key]
-            ]
+            def bits(ids: list[str]) -> int:
+                return sum(1 << position[i] for i in ids if i in position)
+
+            return [(Borough.of(c["borough"]), int(c["level"]), bits(c["systems"])) for c in row[key]]
 
         pairs = []
         learners = candidates("learners")

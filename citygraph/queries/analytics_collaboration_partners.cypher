@@ -20,7 +20,8 @@ CALL (a) {
   // Each borough's latest-ending contract per system it has contracts for (the cycle it is on now), and its
   // suppliers (contract counterparties plus manufacturers of the systems it uses) by name, id.
   WITH a, ranked,
-       COLLECT { MATCH (a)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System) WITH s, max(c.endDate) AS end RETURN {s: s, end: end} } AS endsA,
+       COLLECT { MATCH (a)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System)
+                 WITH s, max(c.endDate) AS end RETURN {s: s, end: end} } AS endsA,
        COLLECT { CALL (a) {
                    MATCH (a)-[:AWARDED]->(:Contract)-[:WITH]->(x:Supplier) RETURN x
                    UNION
@@ -30,7 +31,8 @@ CALL (a) {
   WITH a, endsA, suppliersA, partner.b AS b, partner.score AS score
   CALL (a, b, endsA) {
     WITH a, b, endsA,
-         COLLECT { MATCH (b)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System) WITH s, max(c.endDate) AS end RETURN {s: s, end: end} } AS endsB
+         COLLECT { MATCH (b)-[:AWARDED]->(c:Contract)-[:COVERS]->(s:System)
+                   WITH s, max(c.endDate) AS end RETURN {s: s, end: end} } AS endsB
     MATCH (a)-[:USES]->(s:System)<-[:USES]-(b)
     WITH s, head([e IN endsA WHERE e.s = s | e.end]) AS endA, head([e IN endsB WHERE e.s = s | e.end]) AS endB
     ORDER BY s.name, s.id
