@@ -5,15 +5,9 @@
 WITH $serviceArea IS NOT NULL AND NOT EXISTS { MATCH (:ServiceArea {name: $serviceArea}) } AS missingArea
 CALL (missingArea) {
   WITH missingArea WHERE NOT missingArea
-  // Summed per borough first: a contract has exactly one AWARDED (both importers replace it), so these are
-  // whole-contract counts, and no set of every contract is held to count them distinct.
-  MATCH (b:Borough)
-  CALL (b) {
-    MATCH (b)-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
-    WHERE $serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) }
-    RETURN x, count(c) AS contracts, sum(c.valueGbp) AS value
-  }
-  WITH x, sum(contracts) AS contractCount, toFloat(sum(value)) AS valueGbp
+  MATCH (:Borough)-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
+  WHERE $serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) }
+  WITH x, count(DISTINCT c) AS contractCount, toFloat(coalesce(sum(c.valueGbp), 0)) AS valueGbp
   WITH x, contractCount, valueGbp, CASE WHEN $byValue THEN valueGbp ELSE toFloat(contractCount) END AS amount
   WITH collect({supplier: x {.id, .name, .sme, .companyNumber}, contractCount: contractCount,
                 valueGbp: valueGbp, amount: amount}) AS rows,
