@@ -92,10 +92,14 @@ def quantile(values: list[float], q: int) -> float:
 Row = dict[str, float] | str
 
 
-async def bench(db: Database, settings: Settings, runs: int, warmup: int, budget_s: float) -> list[tuple[str, Row]]:
+async def bench(
+    db: Database, settings: Settings, runs: int, warmup: int, budget_s: float, only: str
+) -> list[tuple[str, Row]]:
     """Each query `warmup` times, then `runs` times or until `budget_s` is spent (the run count is printed)."""
     rows: list[tuple[str, Row]] = []
     for label, query in QUERIES.items():
+        if only not in label:
+            continue
         print(f"{label} …", file=sys.stderr)
         totals: list[float] = []
         dbs: list[float] = []
@@ -121,6 +125,7 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=None, help="default: 200 (london), 100 (uk)")
     parser.add_argument("--warmup", type=int, default=None, help="default: 20 (london), 5 (uk)")
     parser.add_argument("--budget-s", type=float, default=60.0, help="stop timing one analytic after this long")
+    parser.add_argument("--only", default="", help="only the analytics whose label contains this, e.g. defaults")
     parser.add_argument("--home", type=Path, default=None, help="CITYGRAPH_HOME for the throwaway Neo4j")
     parser.add_argument(
         "--loaded", action="store_true", help="--home's Neo4j already holds this scale's demo: do not reload it"
@@ -149,7 +154,7 @@ async def main() -> None:
             await db.write("clear_graph")
             print(f"Loading the {args.scale} demo …", file=sys.stderr)
             await demo.generate_and_load(db, home / "demo-bundle", scale=args.scale, seed=demo.DEFAULT_SEED)
-        rows = await bench(db, settings, runs, warmup, args.budget_s)
+        rows = await bench(db, settings, runs, warmup, args.budget_s, args.only)
     finally:
         await db.close()
         if not args.loaded:
@@ -162,6 +167,7 @@ async def main() -> None:
     options = " --scale uk" if args.scale == "uk" else ""
     options += f" --runs {args.runs}" if args.runs else ""
     options += f" --warmup {args.warmup}" if args.warmup is not None else ""
+    options += f" --only {args.only}" if args.only else ""
     print(f"Command: `.venv/bin/python bench/analytics.py{options}`\n")
     print("| analytic | p50 ms | p99 ms | of which Neo4j, p50 ms | runs |")
     print("| --- | ---: | ---: | ---: | ---: |")

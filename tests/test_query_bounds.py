@@ -3,6 +3,7 @@ transaction memory limit stop it, the stop is never retried, and the caller gets
 query took too long / was too large and what to narrow, never "Internal error". Real Neo4j throughout; the
 slow and the oversized statements are deliberate ones run through a test-only GraphQL field."""
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -170,4 +171,23 @@ async def test_an_analytic_says_what_to_narrow(bounded):
     assert str(narrowed) == (
         "The query took too long: the database stopped it after 10 s. To get an answer, "
         "ask for a smaller depth or limit, or a higher minSharedBoroughs."
+    )
+
+
+async def test_the_cypher_command_says_the_statement_was_stopped(neo4j_connection, monkeypatch, tmp_path, capsys):
+    from citygraph.cli import main
+    from citygraph.graph.settings import get_settings
+
+    for name, value in (("NEO4J_URI", neo4j_connection.uri), ("NEO4J_USER", neo4j_connection.user),
+                        ("NEO4J_PASSWORD", neo4j_connection.password), ("CITYGRAPH_HOME", str(tmp_path)),
+                        ("CITYGRAPH_QUERY_TIMEOUT_S", str(TIMEOUT_S))):
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        assert await asyncio.to_thread(main, ["cypher", SLOW]) == 1
+    finally:
+        get_settings.cache_clear()
+    assert capsys.readouterr().err.strip() == (
+        "citygraph cypher: The query took too long: the database stopped it after 0.5 s. To get an answer, ask for "
+        "less: a smaller first, limit, top or depth, or a narrower filter. (the bound is CITYGRAPH_QUERY_TIMEOUT_S)"
     )
