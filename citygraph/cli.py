@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
-from citygraph.graph.database import Database, resolve_connection
+from citygraph.graph.database import Database, QueryTooCostly, resolve_connection
 from citygraph.graph.embedded import EmbeddedNeo4j, EmbeddedNeo4jError
 from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
@@ -223,6 +223,10 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except StatementFailed as failed:
         err(f"citygraph cypher: {failed}")
+        return 1
+    except QueryTooCostly as error:
+        bound = " (the bound is CITYGRAPH_QUERY_TIMEOUT_S)" if error.bound == "time" else ""
+        err(f"citygraph cypher: {error}{bound}")
         return 1
     for row in rows:
         print(json.dumps(row, default=str, sort_keys=True))

@@ -16,6 +16,11 @@ from citygraph.graph.settings import Settings
 from citygraph.schema.app import create_app
 
 
+# Tests check answers, not speed: a busy machine must not turn a slow answer into a timeout. The bounds
+# themselves are tested with their own short timeouts (tests/test_query_bounds.py).
+TEST_QUERY_TIMEOUT_S = 300.0
+
+
 @pytest.fixture(scope="session")
 def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
     if os.environ.get("NEO4J_URI"):
@@ -24,12 +29,13 @@ def neo4j_connection(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conne
             os.environ.get("NEO4J_USER", "neo4j"),
             os.environ.get("NEO4J_PASSWORD", ""),
             os.environ.get("NEO4J_DATABASE", "neo4j"),
+            TEST_QUERY_TIMEOUT_S,
         )
         return
     embedded = EmbeddedNeo4j(tmp_path_factory.mktemp("citygraph-home"))
     uri = embedded.start(free_port())  # raises EmbeddedNeo4jError with the launcher's log when it fails
     try:
-        yield Connection(uri, "neo4j", embedded.password(), "neo4j")
+        yield Connection(uri, "neo4j", embedded.password(), "neo4j", TEST_QUERY_TIMEOUT_S)
     finally:
         embedded.stop()
 

@@ -2,6 +2,7 @@
 built from the maps the `analytics_*` statements return."""
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,6 +125,64 @@ class SupplierNetwork:
     nodes: list[NetworkNode]
     edges: list[NetworkEdge]
 
+    @classmethod
+    def around(cls, row: dict[str, Any], depth: int, min_shared: int, limit: int) -> "SupplierNetwork":
+        """The network around `row["centre"]` from analytics_supplier_network's borough sets (README,
+        "Which suppliers work alongside the largest one?"). Each supplier's boroughs are a bit set, so a link's
+        weight is one AND and a popcount: the work is (nodes found) x (suppliers) per hop, and stops at the hop
+        that fills `limit` (nodes are ranked by hops first, so no later hop can be kept)."""
+        centre = _Reach(row["centre"]["id"], row["centre"]["name"], 0)
+        reach = {s["id"]: _Reach(s["id"], s["name"], sum(1 << i for i in s["at"])) for s in row["suppliers"]}
+        reach.setdefault(centre.id, centre)
+        ranked = [(0, 0, reach[centre.id])]  # (hops, strength of the link back, supplier)
+        unseen = [s for s in reach.values() if s.id != centre.id]
+        frontier = [reach[centre.id]]
+        for hops in range(1, depth + 1):
+            if len(ranked) >= limit or not frontier:
+                break
+            nearer, frontier, rest = frontier, [], []
+            for s in unseen:
+                weights = ((s.boroughs & y.boroughs).bit_count() for y in nearer)
+                strength = max((w for w in weights if w >= min_shared), default=0)
+                if strength:
+                    ranked.append((hops, strength, s))
+                    frontier.append(s)
+                else:
+                    rest.append(s)
+            unseen = rest
+        ranked.sort(key=lambda item: (item[0], -item[1], item[2].name, item[2].id))
+        kept = sorted((s for _, _, s in ranked[:limit]), key=lambda s: s.id)
+        boroughs = [Borough.of(b) for b in row["boroughs"]]
+        edges = []
+        for i, source in enumerate(kept):
+            for target in kept[i + 1 :]:
+                shared = source.boroughs & target.boroughs
+                if (weight := shared.bit_count()) >= min_shared:
+                    members = [boroughs[p] for p in _positions(shared)] if boroughs else []  # fetched when asked for
+                    edges.append(NetworkEdge(source.id, target.id, weight, members))
+        edges.sort(key=lambda e: (-e.weight, e.source, e.target))
+        nodes = [NetworkNode(s.id, EntityKind.SUPPLIER, s.name) for _, _, s in ranked[:limit]]
+        return cls(nodes, edges)
+
+
+@dataclass(slots=True, frozen=True)
+class _Reach:
+    """A supplier and the boroughs it supplies: bit i = the i-th borough by name, code."""
+
+    id: str
+    name: str
+    boroughs: int
+
+
+def _positions(bits: int) -> list[int]:
+    """The positions of a bit set's members, ascending."""
+    found = []
+    while bits:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    return found
+
 
 @dataclass(slots=True)
 class SupplierShare:
@@ -158,15 +217,31 @@ class SkillMatch:
     shared_systems: list[System]
 
     @classmethod
-    def of(cls, skill: Skill, row: dict[str, Any]) -> "SkillMatch":
-        return cls(
-            skill,
-            Borough.of(row["mentor"]),
-            Borough.of(row["learner"]),
-            int(row["mentorLevel"]),
-            int(row["learnerLevel"]),
-            [System.of(s) for s in row["systems"]],
-        )
+    def ranked(cls, skill: Skill, row: dict[str, Any], limit: int) -> list["SkillMatch"]:
+        """The first `limit` mentor/learner pairs from analytics_skills_exchange's candidates: by the number of
+        systems both use desc, then mentor name, learner name, mentor code, learner code. Each candidate's
+        systems are a bit set over `row["systems"]`, so a pair costs one AND and a popcount."""
+        systems = [System.of(s) for s in row["systems"]]
+        position = {system.id: i for i, system in enumerate(systems)}
+
+        def candidates(key: str) -> list[tuple[Borough, int, int]]:
+            def bits(ids: list[str]) -> int:
+                return sum(1 << position[i] for i in ids if i in position)
+
+            return [(Borough.of(c["borough"]), int(c["level"]), bits(c["systems"])) for c in row[key]]
+
+        pairs = []
+        learners = candidates("learners")
+        for mentor, mentor_level, mentor_systems in candidates("mentors"):
+            for learner, learner_level, learner_systems in learners:
+                if mentor.code != learner.code:
+                    shared = mentor_systems & learner_systems
+                    pairs.append((shared.bit_count(), mentor, learner, (mentor_level, learner_level), shared))
+        top = heapq.nsmallest(limit, pairs, key=lambda p: (-p[0], p[1].name, p[2].name, p[1].code, p[2].code))
+        return [
+            cls(skill, mentor, learner, levels[0], levels[1], [systems[i] for i in _positions(shared)])
+            for _, mentor, learner, levels, shared in top
+        ]
 
 
 @dataclass(slots=True)

@@ -3,10 +3,11 @@
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, EagerResult, RoutingControl
+from neo4j.exceptions import Neo4jError
 from neo4j.time import Date, DateTime
 
 from citygraph.graph.embedded import EmbeddedNeo4j
@@ -14,6 +15,39 @@ from citygraph.graph.settings import Settings
 from citygraph.queries import cypher
 
 Row = dict[str, Any]
+
+DEFAULT_QUERY_TIMEOUT_S = 10.0  # CITYGRAPH_QUERY_TIMEOUT_S
+DEFAULT_WRITE_TIMEOUT_S = 600.0  # CITYGRAPH_WRITE_TIMEOUT_S
+# Neo4j's codes for a transaction stopped at one of its bounds. The memory-pool one is a TransientError, which
+# the driver would otherwise retry for up to 30 s only to fail the same way each time.
+_TIMED_OUT = {
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+}
+_OUT_OF_MEMORY = {
+    "Neo.ClientError.General.TransactionOutOfMemoryError",
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+}
+BROADEN_HINT = "ask for less: a smaller first, limit, top or depth, or a narrower filter"
+
+
+class QueryTooCostly(Exception):
+    """Neo4j stopped a statement at one of its bounds: the transaction timeout (`CITYGRAPH_QUERY_TIMEOUT_S`)
+    or its transaction memory limit. Never retried. The message is meant for the API caller: what happened
+    and what to narrow (`hint`, which a resolver may make specific with `narrowed`)."""
+
+    def __init__(self, bound: Literal["time", "memory"], timeout_s: float, hint: str = BROADEN_HINT):
+        self.bound, self.timeout_s, self.hint = bound, timeout_s, hint
+        # graphql-core copies an exception's `extensions` into the GraphQL error it becomes.
+        self.extensions = {"code": "QUERY_TIMEOUT" if bound == "time" else "QUERY_TOO_LARGE"}
+        if bound == "time":
+            what = f"The query took too long: the database stopped it after {timeout_s:g} s"
+        else:
+            what = "The query was too large: it needed more memory than the database allows one query"
+        super().__init__(f"{what}. To get an answer, {hint}.")
+
+    def narrowed(self, hint: str) -> "QueryTooCostly":
+        return QueryTooCostly(self.bound, self.timeout_s, hint)
 
 
 @dataclass
@@ -33,12 +67,21 @@ class Connection:
     user: str
     password: str
     database: str
+    query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S  # transaction timeout of every read
+    write_timeout_s: float = DEFAULT_WRITE_TIMEOUT_S  # and of every write
 
 
 def resolve_connection(settings: Settings, start_embedded: bool = True, progress=print) -> Connection:
     """NEO4J_URI when set; otherwise the embedded Neo4j of CITYGRAPH_HOME, started if it is not running."""
     if settings.neo4j_uri:
-        return Connection(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password or "", settings.neo4j_database)
+        return Connection(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password or "",
+            settings.neo4j_database,
+            settings.query_timeout_s,
+            settings.write_timeout_s,
+        )
     embedded = EmbeddedNeo4j.from_settings(settings)
     status = embedded.status()
     if status.running and status.uri:
@@ -48,7 +91,9 @@ def resolve_connection(settings: Settings, start_embedded: bool = True, progress
         uri = embedded.start(settings.bolt_port, progress)
     else:
         uri = f"bolt://127.0.0.1:{settings.bolt_port}"
-    return Connection(uri, "neo4j", embedded.password(), settings.neo4j_database)
+    return Connection(
+        uri, "neo4j", embedded.password(), settings.neo4j_database, settings.query_timeout_s, settings.write_timeout_s
+    )
 
 
 def _native(value: Any) -> Any:
@@ -94,18 +139,11 @@ class Database:
     async def run_text(self, text: str, params: dict[str, Any] | None = None, write: bool = False) -> list[Row]:
         """A statement that is not a named query: schema statements from `queries/schema.cypher`, or an
         operator's own statement from `citygraph cypher` (always run read-only there)."""
-        result = await self.driver.execute_query(
-            neo4j.Query(text),  # type: ignore[arg-type]
-            params or {},
-            routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-            database_=self.connection.database,
-        )
+        result = await self._execute(text, params or {}, RoutingControl.WRITE if write else RoutingControl.READ)
         return [_native(record.data()) for record in result.records]
 
     async def _run(self, query: str, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
-        result = await self.driver.execute_query(
-            cypher(query), params, routing_=routing, database_=self.connection.database
-        )
+        result = await self._execute(cypher(query), params, routing)
         trace = current_trace.get()
         if trace is not None:
             trace.round_trips += 1
@@ -113,3 +151,25 @@ class Database:
             trace.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
         return [_native(dict(record.items())) for record in result.records]
 
+    async def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> EagerResult:
+        """One statement in a managed transaction with the transaction timeout: what `driver.execute_query`
+        does (retries on transient errors, the same bookmarks), except that a statement stopped at the
+        timeout or memory limit raises QueryTooCostly at once instead of being retried."""
+        write = routing is RoutingControl.WRITE
+        timeout_s = self.connection.write_timeout_s if write else self.connection.query_timeout_s
+
+        @neo4j.unit_of_work(timeout=timeout_s)
+        async def work(tx: AsyncManagedTransaction) -> EagerResult:
+            try:
+                return await (await tx.run(text, params)).to_eager_result()  # type: ignore[arg-type]
+            except Neo4jError as error:
+                if error.code in _TIMED_OUT:
+                    raise QueryTooCostly("time", timeout_s) from error
+                if error.code in _OUT_OF_MEMORY:
+                    raise QueryTooCostly("memory", timeout_s) from error
+                raise
+
+        async with self.driver.session(
+            database=self.connection.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        ) as session:
+            return await (session.execute_write if write else session.execute_read)(work)

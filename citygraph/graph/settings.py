@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
     trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
     max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
+    # Neo4j stops a read running longer (a transaction timeout): no request can hold the database. Writes
+    # (imports: thousands of rows a batch, slower on a busy machine) get their own, wider bound.
+    query_timeout_s: float = Field(default=10.0, gt=0, le=3600, alias="CITYGRAPH_QUERY_TIMEOUT_S")
+    write_timeout_s: float = Field(default=600.0, gt=0, le=86_400, alias="CITYGRAPH_WRITE_TIMEOUT_S")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

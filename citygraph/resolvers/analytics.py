@@ -7,13 +7,20 @@ from typing import Any
 
 from citygraph.graph import analytics as a
 from citygraph.graph import records as r
-from citygraph.graph.database import Database
+from citygraph.graph.database import Database, QueryTooCostly
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 
 MAX_BOROUGH_CODES = 500
 MAX_PARTNERS = 100
 MAX_WITHIN_MONTHS = 120
+# Lists that grow with the graph have a default length: above the London demo's longest answer (93
+# opportunities over 120 months; 119 pairs for one skill with the default levels, 1,056 with any), far below
+# the UK demo's (305 opportunities, 7,752 pairs).
+DEFAULT_OPPORTUNITIES = 100
+MAX_OPPORTUNITIES = 1000
+DEFAULT_SKILL_PAIRS = 200
+MAX_SKILL_PAIRS = 2000
 MAX_DEPTH = 3
 MAX_NETWORK_NODES = 500
 MAX_TOP = 500
@@ -41,9 +48,24 @@ def _unknown(what: str, values: Sequence[str], argument: str) -> InputError:
     return InputError(f"Unknown {what}{'s' if len(values) > 1 else ''} {listed} in {argument}.")
 
 
+# What to narrow when Neo4j stops an analytic at its timeout or memory limit, said in the caller's terms.
+NARROW = {
+    "analytics_shared_systems": "name fewer boroughCodes",
+    "analytics_shared_suppliers": "name fewer boroughCodes",
+    "analytics_joint_procurement": "ask for fewer withinMonths, a serviceArea, a higher minBoroughs or a smaller limit",
+    "analytics_supplier_network": "ask for a smaller depth or limit, or a higher minSharedBoroughs",
+    "analytics_supplier_concentration": "name a serviceArea",
+    "analytics_skills_exchange": "ask for a higher minMentorLevel, a lower maxLearnerLevel or a smaller limit",
+    "analytics_connection_path": "ask for a smaller maxHops",
+}
+
+
 async def _one(db: Database, query: str, **params: Any) -> dict[str, Any]:
     """The statements answer in a single row (found/missing flags plus the items)."""
-    return (await db.read(query, **params))[0]
+    try:
+        return (await db.read(query, **params))[0]
+    except QueryTooCostly as stopped:
+        raise stopped.narrowed(NARROW[query]) from stopped
 
 
 async def _shared_items(ctx: Context, query: str, codes: Sequence[str], min_boroughs: int | None) -> list[Any]:
@@ -75,7 +97,12 @@ async def collaboration_partners(ctx: Context, code: str, limit: int | None) -> 
 
 
 async def joint_procurement_opportunities(
-    ctx: Context, within_months: int | None, service_area: str | None, min_boroughs: int | None, as_of: dt.date | None
+    ctx: Context,
+    within_months: int | None,
+    service_area: str | None,
+    min_boroughs: int | None,
+    as_of: dt.date | None,
+    limit: int | None = None,
 ) -> list[a.ProcurementOpportunity]:
     row = await _one(
         ctx.db,
@@ -84,6 +111,7 @@ async def joint_procurement_opportunities(
         serviceArea=service_area,
         minBoroughs=_between("minBoroughs", 2 if min_boroughs is None else min_boroughs, 1),
         asOf=as_of or dt.date.today(),
+        limit=_between("limit", DEFAULT_OPPORTUNITIES if limit is None else limit, 1, MAX_OPPORTUNITIES),
     )
     if row["missingArea"]:
         raise _unknown("service area", [service_area or ""], "serviceArea")
@@ -98,19 +126,13 @@ async def supplier_network(
     limit: int | None,
     with_boroughs: bool = True,
 ) -> a.SupplierNetwork:
-    row = await _one(
-        ctx.db,
-        "analytics_supplier_network",
-        supplierId=supplier_id,
-        depth=_between("depth", 1 if depth is None else depth, 1, MAX_DEPTH),
-        minShared=_between("minSharedBoroughs", 1 if min_shared is None else min_shared, 1),
-        limit=_between("limit", 50 if limit is None else limit, 1, MAX_NETWORK_NODES),
-        withBoroughs=with_boroughs,
-    )
-    if not row["found"]:
+    depth = _between("depth", 1 if depth is None else depth, 1, MAX_DEPTH)
+    min_shared = _between("minSharedBoroughs", 1 if min_shared is None else min_shared, 1)
+    limit = _between("limit", 50 if limit is None else limit, 1, MAX_NETWORK_NODES)
+    row = await _one(ctx.db, "analytics_supplier_network", supplierId=supplier_id, withBoroughs=with_boroughs)
+    if row["centre"] is None:
         raise _unknown("supplier id", [supplier_id], "supplierId")
-    nodes = [a.NetworkNode(n["id"], r.EntityKind.SUPPLIER, n["name"]) for n in row["nodes"]]
-    return a.SupplierNetwork(nodes, [a.NetworkEdge.of(e) for e in row["edges"]])
+    return a.SupplierNetwork.around(row, depth, min_shared, limit)
 
 
 async def supplier_concentration(
@@ -139,8 +161,9 @@ async def supplier_concentration(
 
 
 async def skills_exchange(
-    ctx: Context, skill: str, min_mentor_level: int | None, max_learner_level: int | None
+    ctx: Context, skill: str, min_mentor_level: int | None, max_learner_level: int | None, limit: int | None = None
 ) -> list[a.SkillMatch]:
+    limit = _between("limit", DEFAULT_SKILL_PAIRS if limit is None else limit, 1, MAX_SKILL_PAIRS)
     row = await _one(
         ctx.db,
         "analytics_skills_exchange",
@@ -150,8 +173,7 @@ async def skills_exchange(
     )
     if row["skill"] is None:
         raise _unknown("skill", [skill], "skill")
-    found = r.Skill.of(row["skill"])
-    return [a.SkillMatch.of(found, item) for item in row["items"]]
+    return a.SkillMatch.ranked(r.Skill.of(row["skill"]), row, limit)
 
 
 async def connection_path(

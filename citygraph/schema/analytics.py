@@ -162,7 +162,7 @@ class AnalyticsQuery:
     @strawberry.field(
         description="For each system: the contracts covering it whose endDate falls within "
         "[asOf, asOf + withinMonths months], grouped, when they belong to at least `minBoroughs` distinct "
-        "boroughs. Ordered by windowStart, then system name."
+        "boroughs. Ordered by windowStart, then system name; the first `limit`."
     )
     async def joint_procurement_opportunities(
         self,
@@ -171,9 +171,10 @@ class AnalyticsQuery:
         service_area: str | None = None,
         min_boroughs: int | None = 2,
         as_of: dt.date | None = None,
+        limit: int | None = analytics.DEFAULT_OPPORTUNITIES,
     ) -> list[ProcurementOpportunity]:
         return await analytics.joint_procurement_opportunities(  # type: ignore[return-value]
-            info.context, within_months, service_area, min_boroughs, as_of
+            info.context, within_months, service_area, min_boroughs, as_of, limit
         )
 
     @strawberry.field(
@@ -212,13 +213,18 @@ class AnalyticsQuery:
 
     @strawberry.field(
         description="Pairs where the mentor rates the skill >= minMentorLevel and the learner <= maxLearnerLevel; "
-        "by shared systems count desc, then mentor name, then learner name."
+        "by shared systems count desc, then mentor name, then learner name; the first `limit`."
     )
     async def skills_exchange(
-        self, info: Ctx, skill: strawberry.ID, min_mentor_level: int | None = 4, max_learner_level: int | None = 2
+        self,
+        info: Ctx,
+        skill: strawberry.ID,
+        min_mentor_level: int | None = 4,
+        max_learner_level: int | None = 2,
+        limit: int | None = analytics.DEFAULT_SKILL_PAIRS,
     ) -> list[SkillMatch]:
         return await analytics.skills_exchange(  # type: ignore[return-value]
-            info.context, skill, min_mentor_level, max_learner_level
+            info.context, skill, min_mentor_level, max_learner_level, limit
         )
 
     @strawberry.field(

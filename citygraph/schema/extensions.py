@@ -10,7 +10,7 @@ from strawberry.extensions.max_aliases import create_validator as max_aliases_ru
 from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.types import ExecutionContext
 
-from citygraph.graph.database import current_trace
+from citygraph.graph.database import QueryTooCostly, current_trace
 from citygraph.resolvers.errors import InputError
 from citygraph.schema.caches import BoundedParserCache, BoundedValidationCache
 
@@ -29,7 +29,7 @@ class Limits(AddValidationRules):
 
 def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, (InputError, GraphQLError))
+    return original is not None and not isinstance(original, (InputError, QueryTooCostly, GraphQLError))
 
 
 # A client's mistake is logged in one line; its message may quote the query, so only this much of it.
