@@ -1,12 +1,13 @@
 """Driver lifecycle and the two ways CityGraph talks to Neo4j: read and write named queries."""
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncTransaction, RoutingControl
 from neo4j.time import Date, DateTime
 
 from citygraph.graph.embedded import EmbeddedNeo4j
@@ -113,3 +114,26 @@ class Database:
             trace.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
         return [_native(dict(record.items())) for record in result.records]
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator["WriteTransaction"]:
+        """One explicit write transaction: committed when the block ends, rolled back when it raises. If
+        the process dies first, Neo4j rolls it back when the connection drops: all-or-nothing writes."""
+        async with self.driver.session(database=self.connection.database) as session:
+            tx = await session.begin_transaction()
+            try:
+                yield WriteTransaction(tx)
+                await tx.commit()
+            finally:
+                if not tx.closed():
+                    await tx.rollback()
+
+
+class WriteTransaction:
+    """Named queries run inside one `Database.transaction()`."""
+
+    def __init__(self, tx: AsyncTransaction):
+        self._tx = tx
+
+    async def run(self, query: str, **params: Any) -> list[Row]:
+        result = await self._tx.run(cypher(query), params)
+        return [_native(row) for row in await result.data()]

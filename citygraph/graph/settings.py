@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
     trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
     max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
+    # The lease of the import lock (docs/importing.md): a killed loader's lock is free after this long.
+    import_lock_ttl_s: float = Field(default=60.0, ge=1, le=3600, alias="CITYGRAPH_IMPORT_LOCK_TTL_S")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

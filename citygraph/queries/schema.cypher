@@ -6,6 +6,7 @@ CREATE CONSTRAINT system_id IF NOT EXISTS FOR (n:System) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT contract_id IF NOT EXISTS FOR (n:Contract) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT skill_name IF NOT EXISTS FOR (n:Skill) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT buyer_id IF NOT EXISTS FOR (n:Buyer) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT import_lock_name IF NOT EXISTS FOR (n:ImportLock) REQUIRE n.name IS UNIQUE;
 CREATE INDEX borough_name IF NOT EXISTS FOR (n:Borough) ON (n.name);
 CREATE INDEX borough_region IF NOT EXISTS FOR (n:Borough) ON (n.region);
 CREATE INDEX supplier_name IF NOT EXISTS FOR (n:Supplier) ON (n.name);
