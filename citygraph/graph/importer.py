@@ -2,7 +2,7 @@
 the import lock (docs/importing.md)."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,10 @@ from citygraph.graph.bundle import (
 )
 from citygraph.graph.database import Database, Row
 from citygraph.graph.importlock import import_lock
+from citygraph.graph.settings import get_settings
 
-BATCH_SIZE = 5000  # rows per statement; all statements of a load share one transaction
+BATCH_SIZE = 5000  # rows per statement
+
 STATUSES = ("created", "updated", "unchanged")
 
 Progress = Callable[[str, int, int], None]  # (kind, rows done, rows of that kind)
@@ -93,83 +95,70 @@ def _contract(row: ContractRow, source: str) -> Row:
     }
 
 
-Step = tuple[str, list[tuple[str, list[Row]]]]  # (kind, [(query, parameter rows), ...])
+KINDS = ("service areas", "suppliers", "boroughs", "systems", "system uses", "contracts", "skills", "skill ratings")
+Part = tuple[str, list[Row]]  # (query, parameter rows)
+Step = tuple[str, list[Part]]  # (kind, parts)
 
 
-def _split(rows: list[Row], is_new: Callable[[Row], bool], new_query: str, query: str) -> list[tuple[str, list[Row]]]:
-    """Rows that must create (cheap CREATE statement) apart from rows that may update (MERGE and compare)."""
-    new, old = [], []
+def parameter_rows(bundle: ParsedBundle, source: str) -> dict[str, list[Row]]:
+    """The `$rows` of every kind, in the order that makes every reference resolvable (KINDS)."""
+    skills: dict[str, str | None] = {}
+    for rating in bundle.skill_ratings:
+        skills[rating.skill] = skills.get(rating.skill) or rating.category
+    return {
+        "service areas": [{"name": r.name, "kind": r.kind} for r in bundle.service_areas],
+        "suppliers": [
+            {"id": r.id, "name": r.name, "sme": r.sme, "companyNumber": r.company_number} for r in bundle.suppliers
+        ],
+        "boroughs": [
+            {"code": r.code, "name": r.name, "region": r.region, "partnerships": r.partnerships or None}
+            for r in bundle.boroughs
+        ],
+        "systems": [
+            {"id": r.id, "name": r.name, "serviceArea": r.service_area, "manufacturerId": r.manufacturer_id}
+            for r in bundle.systems
+        ],
+        "system uses": [
+            {
+                "boroughCode": r.borough_code,
+                "systemId": r.system_id,
+                "since": r.since,
+                "hosting": r.hosting,
+                "satisfaction": r.satisfaction,
+                "users": r.users,
+            }
+            for r in bundle.system_uses
+        ],
+        "contracts": [_contract(r, source) for r in bundle.contracts],
+        "skills": [{"name": name, "category": c} for name, c in skills.items()],
+        "skill ratings": [
+            {"boroughCode": r.borough_code, "skill": r.skill, "level": r.level} for r in bundle.skill_ratings
+        ],
+    }
+
+
+def _split(rows: list[Row], is_new: Callable[[Row], bool], new_query: str, query: str) -> list[Part]:
+    new: list[Row] = []
+    old: list[Row] = []
     for row in rows:
         (new if is_new(row) else old).append(row)
     return [(new_query, new), (query, old)]
 
 
-def statements(bundle: ParsedBundle, source: str, graph: GraphKeys) -> list[Step]:
-    """What to run, in the order that makes every reference resolvable. Rows about something the graph
-    did not have before this load go to the `import_new_*` statements, which create without comparing:
-    that is what makes a first load fast (docs/importing.md)."""
+def statements(rows: dict[str, list[Row]], graph: GraphKeys) -> list[Step]:
+    """The ordinary writing of `rows`. Rows about something the graph did not have before this load go to
+    the `import_new_*` statements, which create without comparing; the rest to the upserts, which MERGE
+    and compare so that an unchanged row writes nothing."""
     known = graph.known
-    skills: dict[str, str | None] = {}
-    for rating in bundle.skill_ratings:
-        skills[rating.skill] = skills.get(rating.skill) or rating.category
-    uses = [
-        {
-            "boroughCode": r.borough_code,
-            "systemId": r.system_id,
-            "since": r.since,
-            "hosting": r.hosting,
-            "satisfaction": r.satisfaction,
-            "users": r.users,
-        }
-        for r in bundle.system_uses
-    ]
-    ratings = [{"boroughCode": r.borough_code, "skill": r.skill, "level": r.level} for r in bundle.skill_ratings]
-    contracts = [_contract(r, source) for r in bundle.contracts]
     return [
-        (
-            "service areas",
-            [("import_service_areas", [{"name": r.name, "kind": r.kind} for r in bundle.service_areas])],
-        ),
-        (
-            "suppliers",
-            [
-                (
-                    "import_suppliers",
-                    [
-                        {"id": r.id, "name": r.name, "sme": r.sme, "companyNumber": r.company_number}
-                        for r in bundle.suppliers
-                    ],
-                )
-            ],
-        ),
-        (
-            "boroughs",
-            [
-                (
-                    "import_boroughs",
-                    [
-                        {"code": r.code, "name": r.name, "region": r.region, "partnerships": r.partnerships or None}
-                        for r in bundle.boroughs
-                    ],
-                )
-            ],
-        ),
-        (
-            "systems",
-            [
-                (
-                    "import_systems",
-                    [
-                        {"id": r.id, "name": r.name, "serviceArea": r.service_area, "manufacturerId": r.manufacturer_id}
-                        for r in bundle.systems
-                    ],
-                )
-            ],
-        ),
+        ("service areas", [("import_service_areas", rows["service areas"])]),
+        ("suppliers", [("import_suppliers", rows["suppliers"])]),
+        ("boroughs", [("import_boroughs", rows["boroughs"])]),
+        ("systems", [("import_systems", rows["systems"])]),
         (
             "system uses",
             _split(
-                uses,
+                rows["system uses"],
                 lambda r: r["boroughCode"] not in known.boroughs or r["systemId"] not in known.systems,
                 "import_new_system_uses",
                 "import_system_uses",
@@ -177,19 +166,79 @@ def statements(bundle: ParsedBundle, source: str, graph: GraphKeys) -> list[Step
         ),
         (
             "contracts",
-            _split(contracts, lambda r: r["id"] not in graph.contracts, "import_new_contracts", "import_contracts"),
+            _split(rows["contracts"], lambda r: r["id"] not in graph.contracts, "import_new_contracts", "import_contracts"),
         ),
-        ("skills", [("import_skills", [{"name": name, "category": c} for name, c in skills.items()])]),
+        ("skills", [("import_skills", rows["skills"])]),
         (
             "skill ratings",
             _split(
-                ratings,
+                rows["skill ratings"],
                 lambda r: r["boroughCode"] not in known.boroughs or r["skill"] not in known.skills,
                 "import_new_skill_ratings",
                 "import_skill_ratings",
             ),
         ),
     ]
+
+
+def staging(rows: dict[str, list[Row]], graph: GraphKeys) -> tuple[list[Step], dict[str, list[Row]]]:
+    """For a load too large for one transaction: the rows that can be staged, i.e. written beforehand
+    under staging labels that no reader matches, and the rows left for the publishing transaction.
+
+    A row is staged when what it creates is new and everything it links to is staged too, so staged
+    nodes have relationships only among themselves and nothing the graph had changes before publication."""
+    known = graph.known
+    staged: dict[str, list[Row]] = {kind: [] for kind in KINDS}
+    left: dict[str, list[Row]] = {kind: [] for kind in KINDS}
+
+    def place(kind: str, row: Row, stage: bool) -> bool:
+        (staged if stage else left)[kind].append(row)
+        return stage
+
+    areas = {r["name"] for r in rows["service areas"] if place("service areas", r, r["name"] not in known.service_areas)}
+    suppliers = {r["id"] for r in rows["suppliers"] if place("suppliers", r, r["id"] not in known.suppliers)}
+    boroughs = {
+        r["code"]
+        for r in rows["boroughs"]
+        if place("boroughs", r, r["code"] not in known.boroughs and not r["partnerships"])
+    }
+    systems = {
+        r["id"]
+        for r in rows["systems"]
+        if place(
+            "systems",
+            r,
+            r["id"] not in known.systems and r["manufacturerId"] in suppliers and r["serviceArea"] in areas,
+        )
+    }
+    skills = {r["name"] for r in rows["skills"] if place("skills", r, r["name"] not in known.skills)}
+    for r in rows["system uses"]:
+        place("system uses", r, r["boroughCode"] in boroughs and r["systemId"] in systems)
+    for r in rows["contracts"]:
+        stage = r["id"] not in graph.contracts and r["boroughCode"] in boroughs and r["supplierId"] in suppliers
+        place("contracts", r, stage and all(y in systems for y in r["systemIds"] or ()))
+    for r in rows["skill ratings"]:
+        place("skill ratings", r, r["boroughCode"] in boroughs and r["skill"] in skills)
+    queries = {kind: "import_stage_" + kind.replace(" ", "_") for kind in KINDS}
+    return [(kind, [(queries[kind], staged[kind])]) for kind in KINDS], left
+
+
+async def _write(
+    run: Callable[..., Awaitable[list[Row]]], steps: list[Step], source: str, report: ImportReport,
+    progress: Progress | None, totals: Counter[str],
+) -> None:  # fmt: skip
+    """Runs every part of `steps` in batches through `run` (a transaction's), counting into `report`.
+    `totals` is each kind's rows over staging and publication, for progress."""
+    for kind, parts in steps:
+        counter = report.counts.setdefault(kind, Counter())
+        for query, rows in parts:
+            for start in range(0, len(rows), BATCH_SIZE):
+                batch = rows[start : start + BATCH_SIZE]
+                _add(counter, await run(query, rows=batch, source=source), kind, len(batch))
+                if progress:
+                    progress(kind, sum(counter.values()), totals[kind])
+    for kind in [k for k, c in report.counts.items() if not c]:
+        del report.counts[kind]
 
 
 async def load_bundle(
@@ -202,9 +251,11 @@ async def load_bundle(
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Validates the whole bundle against itself and the graph, then writes it in one transaction: the
-    graph gets all of it or none of it, and readers never see part of it. Raises BundleInvalid, having
-    written nothing, when there is any problem. `source` defaults to "bundle:<folder name>".
+    """Validates the whole bundle against itself and the graph, then writes it so that the graph gets all
+    of it or none of it and readers never see part of it: in one transaction, or for a bundle of more
+    than CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS rows staged first and published in one final transaction
+    (docs/importing.md). Raises BundleInvalid, having written nothing, when there is any problem.
+    `source` defaults to "bundle:<folder name>".
 
     Holds the import lock (graph/importlock.py) from before reading the graph's keys until the commit;
     raises ImportLocked when another import runs, or waits for it with `wait`."""
@@ -216,27 +267,42 @@ async def load_bundle(
             raise BundleInvalid(problems)
         return ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
     async with import_lock(db, f"load {folder.resolve()} as {source}", wait=wait, on_wait=on_wait) as lock:
+        await clear_staging(db)
         graph = await graph_keys(db)
         bundle, problems = validate_bundle(folder, graph.known)
         if problems:
             raise BundleInvalid(problems)
         report = ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
+        rows = parameter_rows(bundle, source)
+        totals = Counter({kind: len(rows[kind]) for kind in KINDS})
+        staged: list[Step] = []
+        # Staging: the 148,413-row UK demo in one transaction needed more than the 716.8 MiB of transaction
+        # memory that Neo4j allows with a 1 GB heap (docs/importing.md).
+        if bundle.row_count > get_settings().import_max_transaction_rows:
+            staged, rows = staging(rows, graph)
+            for step in staged:  # a transaction per kind and batch: each is small, none is visible
+                await _write(db.write, [step], source, report, progress, totals)
         async with db.transaction() as tx:
-            for kind, parts in statements(bundle, source, graph):
-                total = sum(len(rows) for _, rows in parts)
-                if not total:
-                    continue
-                counter = report.counts.setdefault(kind, Counter())
-                done = 0
-                for query, rows in parts:
-                    for start in range(0, len(rows), BATCH_SIZE):
-                        batch = rows[start : start + BATCH_SIZE]
-                        _add(counter, await tx.run(query, rows=batch, source=source), kind, len(batch))
-                        done += len(batch)
-                        if progress:
-                            progress(kind, done, total)
+            if staged:
+                [published] = await tx.run("import_publish")
+                expected = sum(len(r) for kind, [(_, r)] in staged if kind not in _RELATIONSHIP_KINDS)
+                if published["published"] != expected:
+                    raise RuntimeError(
+                        f"staged {expected} nodes but found {published['published']} to publish; "
+                        "nothing was written, load again"
+                    )
+            await _write(tx.run, statements(rows, graph), source, report, progress, totals)
             await lock.release_in(tx)
     return report
+
+
+_RELATIONSHIP_KINDS = ("system uses", "skill ratings")
+
+
+async def clear_staging(db: Database) -> None:
+    """Removes what a staged load that never published left behind (its loader was killed)."""
+    while (await db.write("import_stage_clear"))[0]["deleted"]:
+        pass
 
 
 def _add(counter: Counter[str], result: list[dict[str, Any]], kind: str, sent: int) -> None:

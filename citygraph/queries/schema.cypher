@@ -13,4 +13,9 @@ CREATE INDEX supplier_name IF NOT EXISTS FOR (n:Supplier) ON (n.name);
 CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name);
 CREATE INDEX contract_end_date IF NOT EXISTS FOR (n:Contract) ON (n.endDate);
 CREATE INDEX contract_source IF NOT EXISTS FOR (n:Contract) ON (n.source);
-CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name)
+CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name);
+CREATE INDEX staged_service_area_name IF NOT EXISTS FOR (n:StagedServiceArea) ON (n.name);
+CREATE INDEX staged_supplier_id IF NOT EXISTS FOR (n:StagedSupplier) ON (n.id);
+CREATE INDEX staged_borough_code IF NOT EXISTS FOR (n:StagedBorough) ON (n.code);
+CREATE INDEX staged_system_id IF NOT EXISTS FOR (n:StagedSystem) ON (n.id);
+CREATE INDEX staged_skill_name IF NOT EXISTS FOR (n:StagedSkill) ON (n.name)
