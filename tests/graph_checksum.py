@@ -4,17 +4,14 @@ endpoints' labels and properties, type, properties), independent of element ids 
 Left out: the import lock (`:ImportLock`, operational state of a running load) and the staging labels of
 an unpublished staged load (`Staged*`, invisible to readers and removed by the next load); see
 docs/importing.md. `ignore` names properties whose values are replaced by a placeholder (e.g. `updatedAt`,
-to compare with a load made at another moment)."""
+to compare with the same load made at another moment)."""
 
 import hashlib
 from typing import Any
 
 from citygraph.graph.database import Database
 
-
-
-def _visible(node: str) -> str:
-    return f"NOT {node}:ImportLock AND none(label IN labels({node}) WHERE label STARTS WITH 'Staged')"
+HIDDEN = "n:ImportLock OR any(label IN labels(n) WHERE label STARTS WITH 'Staged')"
 
 
 def _canonical(properties: dict[str, Any], ignore: frozenset[str]) -> str:
@@ -22,18 +19,20 @@ def _canonical(properties: dict[str, Any], ignore: frozenset[str]) -> str:
 
 
 async def graph_lines(db: Database, ignore: frozenset[str] = frozenset()) -> list[str]:
-    """One sorted line per node and per relationship."""
-    nodes = await db.run_text(f"MATCH (n) WHERE {_visible('n')} RETURN labels(n) AS labels, properties(n) AS p")
-    relationships = await db.run_text(
-        f"MATCH (n)-[r]->(m) WHERE {_visible('n')} AND {_visible('m')} "
-        "RETURN labels(n) AS a, properties(n) AS ap, type(r) AS type, properties(r) AS p, labels(m) AS b, "
-        "properties(m) AS bp"
+    """One sorted line per node and per relationship (two reads, each a single pass)."""
+    nodes = await db.run_text(
+        f"MATCH (n) WHERE NOT ({HIDDEN}) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS p"
     )
-    lines = [f"({sorted(n['labels'])} {_canonical(n['p'], ignore)})" for n in nodes]
+    relationships = await db.run_text(
+        "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS type, properties(r) AS p, elementId(b) AS b"
+    )
+    node = {n["id"]: f"({sorted(n['labels'])} {_canonical(n['p'], ignore)})" for n in nodes}
+    lines = list(node.values())
+    # A relationship with a hidden end (staging) is hidden too.
     lines += [
-        f"({sorted(r['a'])} {_canonical(r['ap'], ignore)})-[{r['type']} {_canonical(r['p'], ignore)}]->"
-        f"({sorted(r['b'])} {_canonical(r['bp'], ignore)})"
+        f"{node[r['a']]}-[{r['type']} {_canonical(r['p'], ignore)}]->{node[r['b']]}"
         for r in relationships
+        if r["a"] in node and r["b"] in node
     ]
     return sorted(lines)
 

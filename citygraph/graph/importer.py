@@ -1,11 +1,15 @@
 """Writing a validated bundle: batched, idempotent upserts in dependency order, all in one transaction under
 the import lock (docs/importing.md)."""
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from neo4j.exceptions import DriverError, Neo4jError
 
 from citygraph.graph.bundle import (
     BundleInvalid,
@@ -14,7 +18,7 @@ from citygraph.graph.bundle import (
     ParsedBundle,
     validate_bundle,
 )
-from citygraph.graph.database import Database, Row
+from citygraph.graph.database import Database, Row, WriteTransaction
 from citygraph.graph.importlock import import_lock
 from citygraph.graph.settings import get_settings
 
@@ -269,7 +273,8 @@ async def load_bundle(
     async with import_lock(db, f"load {folder.resolve()} as {source}", wait=wait, on_wait=on_wait) as lock:
         await clear_staging(db)
         graph = await graph_keys(db)
-        bundle, problems = validate_bundle(folder, graph.known)
+        # In a thread, so that the lock's heartbeat keeps beating while a large bundle is checked.
+        bundle, problems = await asyncio.to_thread(validate_bundle, folder, graph.known)
         if problems:
             raise BundleInvalid(problems)
         report = ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
@@ -280,23 +285,28 @@ async def load_bundle(
         # memory that Neo4j allows with a 1 GB heap (docs/importing.md).
         if bundle.row_count > get_settings().import_max_transaction_rows:
             staged, rows = staging(rows, graph)
+        try:
             for step in staged:  # a transaction per kind and batch: each is small, none is visible
                 await _write(db.write, [step], source, report, progress, totals)
-        async with db.transaction() as tx:
+            async with db.transaction() as tx:
+                if staged:
+                    await _publish(tx, staged)
+                await _write(tx.run, statements(rows, graph), source, report, progress, totals)
+                await lock.release_in(tx)
+        except Exception:
             if staged:
-                [published] = await tx.run("import_publish")
-                expected = sum(len(r) for kind, [(_, r)] in staged if kind not in _RELATIONSHIP_KINDS)
-                if published["published"] != expected:
-                    raise RuntimeError(
-                        f"staged {expected} nodes but found {published['published']} to publish; "
-                        "nothing was written, load again"
-                    )
-            await _write(tx.run, statements(rows, graph), source, report, progress, totals)
-            await lock.release_in(tx)
+                with suppress(Neo4jError, DriverError):  # else the next load removes them
+                    await clear_staging(db)
+            raise
+    report.counts = {kind: report.counts[kind] for kind in KINDS if kind in report.counts}  # staging's order
     return report
 
 
-_RELATIONSHIP_KINDS = ("system uses", "skill ratings")
+async def _publish(tx: WriteTransaction, staged: list[Step]) -> None:
+    [row] = await tx.run("import_publish")
+    expected = sum(len(rows) for kind, [(_, rows)] in staged if kind not in ("system uses", "skill ratings"))
+    if row["published"] != expected:
+        raise RuntimeError(f"staged {expected} nodes but found {row['published']} to publish; load again")
 
 
 async def clear_staging(db: Database) -> None:

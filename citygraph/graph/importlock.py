@@ -131,6 +131,8 @@ async def acquire(
             lock = ImportLock(db, token, ttl_s)
             lock.start_heartbeat()
             return lock
+        if row["token"] is None:
+            continue  # the holder deleted the node (released) while we waited for it: try again at once
         running = LockHolder.from_row(row)
         if running.is_dead_local_process():
             stale = running.token  # take it over at once, without waiting for the lease to run out
