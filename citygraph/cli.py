@@ -139,7 +139,6 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
     from citygraph.graph.bundle import BundleInvalid
     from citygraph.graph.importer import ImportReport, load_bundle
-    from citygraph.graph.importlock import ImportLocked, ImportLockLost
 
     def progress(kind: str, done: int, total: int) -> None:
         # A line rewritten in place; only on a terminal, so logs and pipes stay clean.
@@ -158,15 +157,14 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
         )
 
     try:
-        report = with_db(settings, work)
-    except (ImportLocked, ImportLockLost) as error:
-        err(f"citygraph load: {error}")
-        return 1
+        report = _import_refused("load", settings, work)
     except BundleInvalid as invalid:
         for problem in invalid.problems:
             err(str(problem))
         err(f"citygraph load: {len(invalid.problems)} problem(s) in {args.path}; nothing was written")
         return 1
+    if isinstance(report, int):
+        return report
     print(report.summary())
     return 0
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from citygraph.cli import main
 from citygraph.graph import demo
 from citygraph.graph.database import Connection, Database
 from citygraph.graph.importer import load_bundle
@@ -280,3 +281,29 @@ async def test_a_staged_load_writes_what_one_transaction_writes(
         assert await graph_checksum(db) == exact
     finally:
         get_settings.cache_clear()
+
+
+async def test_cli_commands_refuse_while_another_import_holds_the_lock(
+    db: Database, neo4j_connection: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    for key, value in loader_env(neo4j_connection, tmp_path).items():
+        if key.startswith(("NEO4J_", "CITYGRAPH_")):
+            monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    await db.run_text(
+        "CREATE (:ImportLock {name: 'import', token: 'other', holder: 'load /elsewhere as x', pid: 4242,"
+        " host: 'another-machine', started: datetime(), heartbeat: datetime(),"
+        " expiresAt: datetime() + duration({seconds: 300})})",
+        write=True,
+    )
+    sample = Path(__file__).parent / "bundles" / "inner-london-sample"
+    ocds_file = Path(__file__).parent / "fixtures" / "ocds" / "contracts_finder_releases.json"
+    try:
+        for args in (["load", str(sample)], ["demo", "--out", str(tmp_path / "demo")], ["load-ocds", str(ocds_file)]):
+            assert await asyncio.to_thread(main, args) == 1
+            err = capsys.readouterr().err
+            assert f"citygraph {args[0]}: another import is running: load /elsewhere as x (pid 4242" in err, err
+        assert await asyncio.to_thread(main, ["load", str(sample), "--dry-run"]) == 0  # writes nothing: no lock
+    finally:
+        get_settings.cache_clear()
+    assert await db.run_text("MATCH (n) WHERE NOT n:ImportLock RETURN count(n) AS n") == [{"n": 0}]
