@@ -113,9 +113,10 @@ def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
         return 1
 
     async def work(db: Database) -> None:
-        await ocds.load(db, files, progress=err)
+        await ocds.load(db, files, progress=err, wait=args.wait)
 
-    with_db(settings, work)
+    if (refused := _import_refused("load-ocds", settings, work)) is not None:
+        return refused
     print("\n".join(ocds.summary(files)))
     # Releases of the wrong shape were skipped and the rest imported; say which, and exit 1 so scripts notice.
     invalid = [f"{data.path}: {line}" for data in files for line in data.invalid]
@@ -265,15 +266,19 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
             dry_run=args.dry_run,
             source=args.source,
             progress=progress if sys.stderr.isatty() else None,
+            wait=args.wait,
+            on_wait=err,
         )
 
     try:
-        report = with_db(settings, work)
+        report = _import_refused("load", settings, work)
     except BundleInvalid as invalid:
         for problem in invalid.problems:
             err(str(problem))
         err(f"citygraph load: {len(invalid.problems)} problem(s) in {args.path}; nothing was written")
         return 1
+    if isinstance(report, int):
+        return report
     print(report.summary())
     return 0
 
@@ -297,13 +302,26 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             err(f"loaded {kind}: {total:,}")
 
     async def work(db: Database) -> ImportReport:
-        return await demo.load(db, folder, args.scale, seed, progress=progress)
+        return await demo.load(db, folder, args.scale, seed, progress=progress, wait=args.wait, on_wait=err)
 
     started = time.perf_counter()
-    report = with_db(settings, work)
+    report = _import_refused("demo", settings, work)
+    if isinstance(report, int):
+        return report
     err(f"loaded in {time.perf_counter() - started:.1f}s")
     print(report.summary())
     return 0
+
+
+def _import_refused(command: str, settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T | int:
+    """Runs an import; 1 (with the reason on stderr) when the import lock is held by another one."""
+    from citygraph.graph.importlock import ImportLocked, ImportLockLost
+
+    try:
+        return with_db(settings, work)
+    except (ImportLocked, ImportLockLost) as error:
+        err(f"citygraph {command}: {error}")
+        return 1
 
 
 # --- API ---------------------------------------------------------------------------------------------
@@ -391,6 +409,9 @@ def _source(text: str) -> str:
     return text
 
 
+WAIT_HELP = "when another import is running, wait for it to finish instead of refusing"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citygraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -432,6 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("file", metavar="FILE", help="BasicCompanyData….csv, or the .zip Companies House publishes")
     enrich.add_argument("--date", help="date of the snapshot (YYYY-MM-DD); default: the date in the file name or today")
     enrich.add_argument("--dry-run", action="store_true", help="read and match only, write nothing")
+    load_ocds.add_argument("--wait", action="store_true", help=WAIT_HELP)
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
@@ -444,10 +466,15 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--source", type=_source, help='the source recorded on what is written; default "bundle:<folder name>"'
     )
+
+
+    load.add_argument("--source", help='the source recorded on what is written; default "bundle:<folder name>"')
+    load.add_argument("--wait", action="store_true", help=WAIT_HELP)
     demo = add("demo", cmd_demo, "generate a synthetic bundle (real councils, invented suppliers) and load it")
     demo.add_argument("--scale", choices=("london", "uk"), default="london", help="33 London councils or ~380 UK")
     demo.add_argument("--seed", type=int, help="same seed, same bundle byte for byte (default: demo.DEFAULT_SEED)")
     demo.add_argument("--out", help="where to write the CSV files; default CITYGRAPH_HOME/demo-<scale>-<seed>")
+    demo.add_argument("--wait", action="store_true", help=WAIT_HELP)
     add("schema", cmd_schema, "print the GraphQL schema (SDL)")
 
     for name, func, help in (

@@ -1,12 +1,20 @@
 """Driver lifecycle and the two ways CityGraph talks to Neo4j: read and write named queries."""
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction, EagerResult, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    AsyncTransaction,
+    EagerResult,
+    RoutingControl,
+)
 from neo4j.exceptions import Neo4jError
 from neo4j.time import Date, DateTime
 
@@ -173,3 +181,30 @@ class Database:
             database=self.connection.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
             return await (session.execute_write if write else session.execute_read)(work)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator["WriteTransaction"]:
+        """One explicit write transaction: committed when the block ends, rolled back when it raises. If
+        the process dies first, Neo4j rolls it back when the connection drops: all-or-nothing writes."""
+        # The same bookmarks as every other statement, so a read after the load sees it (clusters too).
+        async with self.driver.session(
+            database=self.connection.database, bookmark_manager=self.driver.execute_query_bookmark_manager
+        ) as session:
+            tx = await session.begin_transaction(timeout=self.connection.write_timeout_s)
+            try:
+                yield WriteTransaction(tx)
+                await tx.commit()
+            finally:
+                if not tx.closed():
+                    await tx.rollback()
+
+
+class WriteTransaction:
+    """Named queries run inside one `Database.transaction()`."""
+
+    def __init__(self, tx: AsyncTransaction):
+        self._tx = tx
+
+    async def run(self, query: str, **params: Any) -> list[Row]:
+        result = await self._tx.run(cypher(query), params)
+        return [_native(row) for row in await result.data()]

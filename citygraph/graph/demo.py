@@ -15,6 +15,7 @@ import math
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -487,10 +488,20 @@ def generate(folder: Path, scale: str = "london", seed: int = DEFAULT_SEED) -> d
 
 
 async def load(
-    db: Database, folder: Path, scale: str, seed: int, progress: Progress | None = None
+    db: Database,
+    folder: Path,
+    scale: str,
+    seed: int,
+    progress: Progress | None = None,
+    *,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Loads a generated bundle with the bundle importer, which validates it first."""
-    return await load_bundle(db, folder, progress=progress, source=source_name(scale, seed))
+    """Loads a generated bundle with the bundle importer, which validates it first and writes it all or
+    nothing under the import lock."""
+    return await load_bundle(
+        db, folder, progress=progress, source=source_name(scale, seed), wait=wait, on_wait=on_wait
+    )
 
 
 async def generate_and_load(

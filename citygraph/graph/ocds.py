@@ -2,7 +2,8 @@
 
 Reading a file (`read_file`) needs no database: it merges the releases of each process (ocid), keeps the
 awards worth importing and says why it skipped the rest. Loading (`load`) then decides which buyers are
-known councils and writes Buyers, Suppliers and Contracts with batched, idempotent `UNWIND … MERGE`.
+known councils and writes Buyers, Suppliers and Contracts with batched, idempotent `UNWIND … MERGE`, all
+files in one transaction under the import lock.
 """
 
 import copy
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from citygraph.graph.councils import Council, CouncilMatcher, normalise
-from citygraph.graph.database import Database, Row
+from citygraph.graph.database import Database, Row, WriteTransaction
 from citygraph.graph.files import UnreadableFile, json_path, read_json, too_deep
+from citygraph.graph.importlock import import_lock
 from citygraph.graph.limits import MAX_KEY_CHARS, MAX_TEXT_CHARS, shown
-from citygraph.graph.reference import seed
+from citygraph.graph.reference import SOURCE as REFERENCE_SOURCE
+from citygraph.graph.reference import london_borough_rows
 
 Json = dict[str, Any]
 BATCH_SIZE = 1000
@@ -540,34 +543,54 @@ def _combine(known: SupplierRow | None, seen: SupplierRow) -> SupplierRow:
 # --- loading -----------------------------------------------------------------------------------------
 
 
-async def council_matcher(db: Database, progress: Callable[[str], None] = print) -> CouncilMatcher:
-    """The councils the graph knows; the 33 London councils are seeded first when there are none."""
-    rows = await db.read("ocds_councils")
+async def council_matcher(tx: WriteTransaction, progress: Callable[[str], None] = print) -> CouncilMatcher:
+    """The councils the graph knows; the 33 London councils are seeded first (in the load's transaction)
+    when there are none."""
+    rows = await tx.run("ocds_councils")
     if not rows:
-        progress(f"No councils in the graph yet: seeded {await seed(db)} London councils.")
-        rows = await db.read("ocds_councils")
+        london = london_borough_rows()
+        await tx.run("seed_boroughs", rows=london, source=REFERENCE_SOURCE)
+        progress(f"No councils in the graph yet: seeding {len(london)} London councils with this load.")
+        rows = await tx.run("ocds_councils")
     return CouncilMatcher(Council(r["code"], r["name"], r["officialName"]) for r in rows)
 
 
-async def load(db: Database, files: Sequence[FileData], progress: Callable[[str], None] = print) -> None:
-    matcher = await council_matcher(db, progress)
-    for data in files:
-        buyers: dict[str, Row] = {}
-        contracts: list[Row] = []
-        data.council_contracts = 0
-        for contract in data.contracts:
-            row = {k: v for k, v in contract.__dict__.items() if k != "buyer"}
-            row["boroughCode"] = matcher.match(contract.buyer.name)
-            row["buyerId"] = None
-            if row["boroughCode"]:
-                data.council_contracts += 1
-            else:
-                row["buyerId"] = contract.buyer.id
-                buyers.setdefault(contract.buyer.id, {**contract.buyer.__dict__, "source": contract.source})
-            contracts.append(row)
-        await db.write_batches("ocds_buyers", list(buyers.values()), BATCH_SIZE)
-        await db.write_batches("ocds_suppliers", [s.__dict__ for s in data.suppliers.values()], BATCH_SIZE)
-        await db.write_batches("ocds_contracts", contracts, BATCH_SIZE)
+async def load(
+    db: Database,
+    files: Sequence[FileData],
+    progress: Callable[[str], None] = print,
+    *,
+    wait: bool = False,
+) -> None:
+    """Writes every file in one transaction under the import lock (graph/importlock.py): the graph gets
+    all of them or none, and readers never see part of a load. Raises ImportLocked when another import
+    runs, or waits for it with `wait`."""
+    names = ", ".join(str(data.path) for data in files)
+    async with import_lock(db, f"load-ocds {names}", wait=wait, on_wait=progress) as lock:
+        async with db.transaction() as tx:
+            matcher = await council_matcher(tx, progress)
+            for data in files:
+                buyers: dict[str, Row] = {}
+                contracts: list[Row] = []
+                data.council_contracts = 0
+                for contract in data.contracts:
+                    row = {k: v for k, v in contract.__dict__.items() if k != "buyer"}
+                    row["boroughCode"] = matcher.match(contract.buyer.name)
+                    row["buyerId"] = None
+                    if row["boroughCode"]:
+                        data.council_contracts += 1
+                    else:
+                        row["buyerId"] = contract.buyer.id
+                        buyers.setdefault(contract.buyer.id, {**contract.buyer.__dict__, "source": contract.source})
+                    contracts.append(row)
+                for query, rows in (
+                    ("ocds_buyers", list(buyers.values())),
+                    ("ocds_suppliers", [s.__dict__ for s in data.suppliers.values()]),
+                    ("ocds_contracts", contracts),
+                ):
+                    for start in range(0, len(rows), BATCH_SIZE):
+                        await tx.run(query, rows=rows[start : start + BATCH_SIZE])
+            await lock.release_in(tx)
 
 
 def _counts(counter: Counter[str]) -> str:

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # (imports: thousands of rows a batch, slower on a busy machine) get their own, wider bound.
     query_timeout_s: float = Field(default=10.0, gt=0, le=3600, alias="CITYGRAPH_QUERY_TIMEOUT_S")
     write_timeout_s: float = Field(default=600.0, gt=0, le=86_400, alias="CITYGRAPH_WRITE_TIMEOUT_S")
+    # The lease of the import lock (docs/importing.md): a killed loader's lock is free after this long.
+    import_lock_ttl_s: float = Field(default=60.0, ge=1, le=3600, alias="CITYGRAPH_IMPORT_LOCK_TTL_S")
+    # Bundles with more rows are staged, then published in one final transaction (docs/importing.md).
+    import_max_transaction_rows: int = Field(default=50_000, ge=1, alias="CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

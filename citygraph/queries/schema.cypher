@@ -6,10 +6,16 @@ CREATE CONSTRAINT system_id IF NOT EXISTS FOR (n:System) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT contract_id IF NOT EXISTS FOR (n:Contract) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT skill_name IF NOT EXISTS FOR (n:Skill) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT buyer_id IF NOT EXISTS FOR (n:Buyer) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT import_lock_name IF NOT EXISTS FOR (n:ImportLock) REQUIRE n.name IS UNIQUE;
 CREATE INDEX borough_name IF NOT EXISTS FOR (n:Borough) ON (n.name);
 CREATE INDEX borough_region IF NOT EXISTS FOR (n:Borough) ON (n.region);
 CREATE INDEX supplier_name IF NOT EXISTS FOR (n:Supplier) ON (n.name);
 CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name);
 CREATE INDEX contract_end_date IF NOT EXISTS FOR (n:Contract) ON (n.endDate);
 CREATE INDEX contract_source IF NOT EXISTS FOR (n:Contract) ON (n.source);
-CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name)
+CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name);
+CREATE INDEX staged_service_area_name IF NOT EXISTS FOR (n:StagedServiceArea) ON (n.name);
+CREATE INDEX staged_supplier_id IF NOT EXISTS FOR (n:StagedSupplier) ON (n.id);
+CREATE INDEX staged_borough_code IF NOT EXISTS FOR (n:StagedBorough) ON (n.code);
+CREATE INDEX staged_system_id IF NOT EXISTS FOR (n:StagedSystem) ON (n.id);
+CREATE INDEX staged_skill_name IF NOT EXISTS FOR (n:StagedSkill) ON (n.name)
