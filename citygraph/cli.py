@@ -466,9 +466,6 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--source", type=_source, help='the source recorded on what is written; default "bundle:<folder name>"'
     )
-
-
-    load.add_argument("--source", help='the source recorded on what is written; default "bundle:<folder name>"')
     load.add_argument("--wait", action="store_true", help=WAIT_HELP)
     demo = add("demo", cmd_demo, "generate a synthetic bundle (real councils, invented suppliers) and load it")
     demo.add_argument("--scale", choices=("london", "uk"), default="london", help="33 London councils or ~380 UK")
