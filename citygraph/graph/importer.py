@@ -272,7 +272,7 @@ async def load_bundle(
         if problems:
             raise BundleInvalid(problems)
         return ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
-    async with import_lock(db, f"load {folder.resolve()} as {source}", wait=wait, on_wait=on_wait) as lock:
+    async with import_lock(db, f"load {os.path.realpath(folder)} as {source}", wait=wait, on_wait=on_wait) as lock:
         await clear_staging(db)
         graph = await graph_keys(db)
         # In a thread, so that the lock's heartbeat keeps beating while a large bundle is checked.
