@@ -13,3 +13,6 @@ CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name);
 CREATE INDEX contract_end_date IF NOT EXISTS FOR (n:Contract) ON (n.endDate);
 CREATE INDEX contract_source IF NOT EXISTS FOR (n:Contract) ON (n.source);
 CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name)
+;
+CREATE FULLTEXT INDEX entity_search IF NOT EXISTS
+FOR (n:Borough|Supplier|System|Contract|Skill|ServiceArea|Partnership) ON EACH [n.name, n.title, n.code, n.id]

@@ -5,6 +5,7 @@ from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS
+from citygraph.schema.search import SearchQuery
 from citygraph.schema.types import (
     Borough,
     Connection,
@@ -77,7 +78,7 @@ class EntityQuery:
 
 
 @strawberry.type
-class Query(EntityQuery, AnalyticsQuery):
+class Query(EntityQuery, AnalyticsQuery, SearchQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 
