@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase, RoutingControl
@@ -80,10 +80,14 @@ class Database:
         await self.driver.verify_connectivity()
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(query, params, RoutingControl.READ)
+        return await self._run(cypher(query), params, RoutingControl.READ)
+
+    async def read_statement(self, statement: LiteralString, **params: Any) -> list[Row]:
+        """A named statement with its compiled filter and sort in place (citygraph/graph/filters.py)."""
+        return await self._run(statement, params, RoutingControl.READ)
 
     async def write(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(query, params, RoutingControl.WRITE)
+        return await self._run(cypher(query), params, RoutingControl.WRITE)
 
     async def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = 5000, **params: Any) -> int:
         """Runs `query` with `$rows` bound to successive batches; returns the number of rows sent."""
@@ -102,9 +106,9 @@ class Database:
         )
         return [_native(record.data()) for record in result.records]
 
-    async def _run(self, query: str, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
+    async def _run(self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
         result = await self.driver.execute_query(
-            cypher(query), params, routing_=routing, database_=self.connection.database
+            statement, params, routing_=routing, database_=self.connection.database
         )
         trace = current_trace.get()
         if trace is not None:
