@@ -18,7 +18,7 @@ from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
-from citygraph.schema import graphiql
+from citygraph.schema import export, graphiql
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.schema import schema
 
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Mount(graphiql.STATIC_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="graphiql-static"),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *export.ROUTES,  # /export.csv|xlsx, /export/contracts.csv|xlsx (docs/export.md)
         ],
         lifespan=lifespan,
     )
