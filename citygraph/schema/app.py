@@ -18,7 +18,7 @@ from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
-from citygraph.schema import export, graphiql
+from citygraph.schema import export, graphiql, ical
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.schema import schema
 
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *export.ROUTES,  # /export.csv|xlsx, /export/contracts.csv|xlsx (docs/export.md)
+            *ical.ROUTES,  # /calendar/{borough|supplier|service-area}/{key}.ics (docs/calendar.md)
         ],
         lifespan=lifespan,
     )

@@ -14,7 +14,6 @@ get a leading apostrophe (OWASP "CSV injection"), in both formats.
 import csv
 import io
 import json
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,8 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from citygraph.loaders import Loaders
-from citygraph.resolvers.context import Context
+from citygraph.schema.requests import context_for
 from citygraph.schema.schema import schema
 
 MAX_ROWS = 50_000
@@ -117,15 +115,9 @@ def to_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
 
 
 async def _execute(request: Request, query: str, variables: dict[str, Any], operation: str | None) -> Any:
-    service = request.app.state.service
-    context = Context(
-        db=service.db,
-        settings=service.settings,
-        loaders=Loaders(service.db),
-        request_id=request.headers.get("x-request-id") or uuid.uuid4().hex[:16],
-        trace=None,
+    result = await schema.execute(
+        query, variable_values=variables, operation_name=operation, context_value=context_for(request)
     )
-    result = await schema.execute(query, variable_values=variables, operation_name=operation, context_value=context)
     if result.errors:
         raise ExportError("; ".join(error.message for error in result.errors))
     return result.data
