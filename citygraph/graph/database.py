@@ -1,6 +1,7 @@
 """Driver lifecycle and the two ways CityGraph talks to Neo4j: read and write named queries."""
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, LiteralString
@@ -25,6 +26,9 @@ class Trace:
 
 
 current_trace: ContextVar[Trace | None] = ContextVar("citygraph_trace", default=None)
+
+# Called after every named statement with (query name, Neo4j's own ms, wall seconds): /metrics registers here.
+query_observers: list[Callable[[str, float, float], None]] = []
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,14 @@ class Database:
         await self.driver.verify_connectivity()
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(cypher(query), params, RoutingControl.READ)
+        return await self._run(cypher(query), params, RoutingControl.READ, query)
 
     async def read_statement(self, statement: LiteralString, **params: Any) -> list[Row]:
         """A named statement with its compiled filter and sort in place (citygraph/graph/filters.py)."""
-        return await self._run(statement, params, RoutingControl.READ)
+        return await self._run(statement, params, RoutingControl.READ, "filtered")
 
     async def write(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(cypher(query), params, RoutingControl.WRITE)
+        return await self._run(cypher(query), params, RoutingControl.WRITE, query)
 
     async def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = 5000, **params: Any) -> int:
         """Runs `query` with `$rows` bound to successive batches; returns the number of rows sent."""
@@ -106,14 +110,18 @@ class Database:
         )
         return [_native(record.data()) for record in result.records]
 
-    async def _run(self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
+    async def _run(self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl, name: str) -> list[Row]:
+        started = time.perf_counter()
         result = await self.driver.execute_query(
             statement, params, routing_=routing, database_=self.connection.database
         )
+        summary = result.summary
+        db_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        for observe in query_observers:
+            observe(name, db_ms, time.perf_counter() - started)
         trace = current_trace.get()
         if trace is not None:
             trace.round_trips += 1
-            summary = result.summary
-            trace.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+            trace.db_ms += db_ms
         return [_native(dict(record.items())) for record in result.records]
 

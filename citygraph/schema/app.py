@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -18,7 +19,7 @@ from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
-from citygraph.schema import export, graphiql, ical
+from citygraph.schema import export, graphiql, ical, metrics
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.schema import schema
 
@@ -105,8 +106,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             Route("/readyz", readyz),
             *export.ROUTES,  # /export.csv|xlsx, /export/contracts.csv|xlsx (docs/export.md)
             *ical.ROUTES,  # /calendar/{borough|supplier|service-area}/{key}.ics (docs/calendar.md)
+            *metrics.ROUTES,  # /metrics (docs/operations.md)
         ],
         lifespan=lifespan,
+        middleware=[Middleware(metrics.RequestMetrics)],  # request count/latency, X-Request-ID on every response
     )
     app.state.service = service
     return app

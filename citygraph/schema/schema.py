@@ -5,6 +5,7 @@ from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS
+from citygraph.schema.metrics import GraphQLMetrics
 from citygraph.schema.search import SearchQuery
 from citygraph.schema.filtering import ContractSort, SupplierSort, SystemSort
 from citygraph.schema.types import (
@@ -103,4 +104,4 @@ class Query(EntityQuery, AnalyticsQuery, SearchQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 
-schema = strawberry.Schema(query=Query, extensions=EXTENSIONS)
+schema = strawberry.Schema(query=Query, extensions=[*EXTENSIONS, GraphQLMetrics])
