@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
+from citygraph import __version__
 from citygraph.graph.database import Database, resolve_connection
 from citygraph.graph.embedded import EmbeddedNeo4j, EmbeddedNeo4jError
 from citygraph.graph.migrations import migrate
@@ -117,7 +118,14 @@ def cmd_load_ocds(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
-    params: dict[str, Any] = json.loads(args.params) if args.params else {}
+    try:
+        params: dict[str, Any] = json.loads(args.params) if args.params else {}
+    except json.JSONDecodeError as error:
+        err(f"citygraph cypher: --params is not valid JSON ({error}); pass an object, e.g. '{{\"code\": \"E09000007\"}}'.")
+        return 2
+    if not isinstance(params, dict):
+        err("citygraph cypher: --params must be a JSON object, e.g. '{\"code\": \"E09000007\"}'.")
+        return 2
 
     async def work(db: Database) -> list[dict[str, Any]]:
         # Read routing makes Neo4j refuse any write in the statement.
@@ -126,7 +134,8 @@ def cmd_cypher(args: argparse.Namespace, settings: Settings) -> int:
     try:
         rows = with_db(settings, work)
     except Neo4jError as error:
-        err(f"citygraph cypher: {error.code}: {error.message}")
+        first_line = (str(error.message or "").strip().splitlines() or [""])[0]
+        err(f"citygraph cypher: {error.code}: {first_line}")
         return 1
     for row in rows:
         print(json.dumps(row, default=str, sort_keys=True))
@@ -265,6 +274,7 @@ Command = Callable[[argparse.Namespace, Settings], int]
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citygraph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"citygraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
@@ -317,7 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("neo4j").setLevel(logging.ERROR)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()  # a bare `citygraph` shows what it can do
+        return 0
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args, get_settings()))
     except EmbeddedNeo4jError as error:
