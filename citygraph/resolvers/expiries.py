@@ -1,5 +1,7 @@
 """The contracts of one borough, supplier or service area with an end date, for the calendar feeds."""
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
@@ -8,6 +10,26 @@ from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 
 MAX_CONTRACTS = 5_000
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (earlier when negative), or the last day of that month when it is shorter."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+async def all_contracts(ctx: Context, where: r.ContractFilter) -> list[r.Contract]:
+    """Every council contract matching `where` (at most MAX_CONTRACTS), by endDate then id, page by page."""
+    contracts: list[r.Contract] = []
+    after = None
+    while len(contracts) < MAX_CONTRACTS:
+        page = await entities.contracts(ctx, where, ctx.settings.max_page_size, after)
+        contracts += [edge.node for edge in page.edges]
+        if not page.page_info.has_next_page:
+            break
+        after = page.page_info.end_cursor
+    return contracts[:MAX_CONTRACTS]
 
 
 class Owner(Enum):
@@ -44,19 +66,12 @@ async def expiries(ctx: Context, owner: Owner, key: str) -> Expiries | None:
         supplier_id=key if owner is Owner.SUPPLIER else None,
         service_area=key if owner is Owner.SERVICE_AREA else None,
     )
-    contracts: list[r.Contract] = []
-    after = None
-    while len(contracts) < MAX_CONTRACTS:
-        page = await entities.contracts(ctx, where, ctx.settings.max_page_size, after)
-        contracts += [edge.node for edge in page.edges if edge.node.end_date is not None]
-        if not page.page_info.has_next_page:
-            break
-        after = page.page_info.end_cursor
+    contracts = [contract for contract in await all_contracts(ctx, where) if contract.end_date is not None]
     boroughs = await ctx.loaders.borough.load_many(sorted({c.borough_code for c in contracts if c.borough_code}))
     suppliers = await ctx.loaders.supplier.load_many(sorted({c.supplier_id for c in contracts if c.supplier_id}))
     return Expiries(
         name,
-        contracts[:MAX_CONTRACTS],
+        contracts,
         {b.code: b for b in boroughs if b is not None},
         {s.id: s for s in suppliers if s is not None},
     )

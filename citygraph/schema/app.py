@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from citygraph.graph.database import Database, Trace, resolve_connection
@@ -100,6 +100,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),  # subscriptions, graphql-transport-ws (docs/finding.md)
             Mount(f"{graphiql.STATIC_PATH}/examples", StaticFiles(directory=graphiql.EXAMPLES_DIR), name="examples"),
             Mount(graphiql.STATIC_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="graphiql-static"),
             Route("/healthz", healthz),

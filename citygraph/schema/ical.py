@@ -8,7 +8,6 @@ reminder `remindMonths` months before at 09:00 UTC. UIDs are stable, so a refres
 instead of duplicating them.
 """
 
-import calendar
 import datetime as dt
 
 from icalendar import Alarm, Calendar, Event
@@ -17,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from citygraph.graph import records as r
-from citygraph.resolvers.expiries import Expiries, Owner, expiries
+from citygraph.resolvers.expiries import Expiries, Owner, expiries, shift_months
 from citygraph.schema.requests import context_for
 
 DEFAULT_REMIND_MONTHS = 6
@@ -26,10 +25,7 @@ MEDIA = "text/calendar; charset=utf-8"
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier, or the last day of that month when it is shorter."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return shift_months(day, -months)
 
 
 def _event(contract: r.Contract, found: Expiries, what: str, day: dt.date, remind: int, stamp: dt.datetime) -> Event:

@@ -7,6 +7,7 @@ from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS
 from citygraph.schema.metrics import GraphQLMetrics
 from citygraph.schema.search import SearchQuery
+from citygraph.schema.subscription import Subscription
 from citygraph.schema.filtering import ContractSort, SupplierSort, SystemSort
 from citygraph.schema.types import (
     Borough,
@@ -104,4 +105,4 @@ class Query(EntityQuery, AnalyticsQuery, SearchQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 
-schema = strawberry.Schema(query=Query, extensions=[*EXTENSIONS, GraphQLMetrics])
+schema = strawberry.Schema(query=Query, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics])
