@@ -147,23 +147,15 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
     from citygraph.graph.bundle import BundleInvalid
     from citygraph.graph.importer import ImportReport, load_bundle
-
-    def progress(kind: str, done: int, total: int) -> None:
-        # A line rewritten in place; only on a terminal, so logs and pipes stay clean.
-        end = "\n" if done == total else ""
-        print(f"\r\033[Kloading {kind}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
-
-    async def work(db: Database) -> ImportReport:
-        return await load_bundle(
-            db,
-            Path(args.path),
-            dry_run=args.dry_run,
-            source=args.source,
-            progress=progress if sys.stderr.isatty() else None,
-        )
+    from citygraph.terminal import import_progress
 
     try:
-        report = with_db(settings, work)
+        with import_progress() as progress:  # bars with rate and time left, on a terminal only
+
+            async def work(db: Database) -> ImportReport:
+                return await load_bundle(db, Path(args.path), dry_run=args.dry_run, source=args.source, progress=progress)
+
+            report = with_db(settings, work)
     except BundleInvalid as invalid:
         for problem in invalid.problems:
             err(str(problem))
@@ -187,15 +179,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     counts = demo.generate(folder, args.scale, seed)
     err(f"generated {sum(counts.values()):,} rows in {folder} ({time.perf_counter() - started:.1f}s)")
 
-    def progress(kind: str, done: int, total: int) -> None:
+    from citygraph.terminal import import_progress
+
+    def logged(kind: str, done: int, total: int) -> None:
         if done == total:
             err(f"loaded {kind}: {total:,}")
 
-    async def work(db: Database) -> ImportReport:
-        return await demo.load(db, folder, args.scale, seed, progress=progress)
-
     started = time.perf_counter()
-    report = with_db(settings, work)
+    with import_progress() as live:  # bars with rate and time left on a terminal; a line per kind otherwise
+
+        async def work(db: Database) -> ImportReport:
+            return await demo.load(db, folder, args.scale, seed, progress=live or logged)
+
+        report = with_db(settings, work)
     err(f"loaded in {time.perf_counter() - started:.1f}s")
     print(report.summary())
     return 0
