@@ -13,12 +13,6 @@ CREATE INDEX system_name IF NOT EXISTS FOR (n:System) ON (n.name);
 CREATE INDEX contract_end_date IF NOT EXISTS FOR (n:Contract) ON (n.endDate);
 CREATE INDEX contract_source IF NOT EXISTS FOR (n:Contract) ON (n.source);
 CREATE INDEX buyer_name IF NOT EXISTS FOR (n:Buyer) ON (n.name);
-// search (citygraph/queries/search.cypher): one full-text index per kind, so a search for some kinds asks only
-// their indexes, each for at most `first` hits.
-CREATE FULLTEXT INDEX search_borough IF NOT EXISTS FOR (n:Borough) ON EACH [n.name, n.code];
-CREATE FULLTEXT INDEX search_supplier IF NOT EXISTS FOR (n:Supplier) ON EACH [n.name, n.id];
-CREATE FULLTEXT INDEX search_system IF NOT EXISTS FOR (n:System) ON EACH [n.name, n.id];
-CREATE FULLTEXT INDEX search_contract IF NOT EXISTS FOR (n:Contract) ON EACH [n.title, n.id];
-CREATE FULLTEXT INDEX search_skill IF NOT EXISTS FOR (n:Skill) ON EACH [n.name];
-CREATE FULLTEXT INDEX search_service_area IF NOT EXISTS FOR (n:ServiceArea) ON EACH [n.name];
-CREATE FULLTEXT INDEX search_partnership IF NOT EXISTS FOR (n:Partnership) ON EACH [n.name]
+// search (citygraph/queries/search.cypher): one index over every kind, so scores of different kinds compare.
+CREATE FULLTEXT INDEX entity_search IF NOT EXISTS
+FOR (n:Borough|Supplier|System|Contract|Skill|ServiceArea|Partnership) ON EACH [n.name, n.title, n.code, n.id]

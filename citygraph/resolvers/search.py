@@ -8,6 +8,10 @@ from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 
 DEFAULT_FIRST = 10
+# With some kinds only, the index is read this far (best hits first) before other kinds' hits are dropped:
+# bounded work however many entities match, at the price of missing a wanted kind's hits that rank below
+# this many hits of other kinds (only for the vaguest words).
+SCAN_SOME_KINDS = 5_000
 
 
 async def search(ctx: Context, text: str, kinds: Sequence[EntityKind] | None, first: int | None) -> list[SearchHit]:
@@ -24,6 +28,7 @@ async def search(ctx: Context, text: str, kinds: Sequence[EntityKind] | None, fi
         raise InputError(f'Argument "text" must have at most {MAX_WORDS} words, got {len(found)}.')
     if kinds is not None and not kinds:
         raise InputError('Argument "kinds" must name at least one kind, or be left out for all kinds.')
-    wanted = [kind.value for kind in (kinds or list(EntityKind))]
-    rows = await ctx.db.read("search", lucene=lucene_query(found), kinds=wanted, limit=first)
+    wanted = list(dict.fromkeys(kind.value for kind in (kinds or list(EntityKind))))
+    scan = first if len(wanted) == len(EntityKind) else SCAN_SOME_KINDS
+    rows = await ctx.db.read("search", lucene=lucene_query(found), kinds=wanted, limit=first, scan=scan)
     return [SearchHit.of(row["item"]) for row in rows]
