@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable
 
+from citygraph import __version__
 from citygraph.graph.database import Database, QueryTooCostly, resolve_connection
 from citygraph.graph.embedded import EmbeddedNeo4j, EmbeddedNeo4jError
 from citygraph.graph.migrations import migrate
@@ -253,25 +254,23 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
     from citygraph.graph.bundle import BundleInvalid
     from citygraph.graph.importer import ImportReport, load_bundle
-
-    def progress(kind: str, done: int, total: int) -> None:
-        # A line rewritten in place; only on a terminal, so logs and pipes stay clean.
-        end = "\n" if done == total else ""
-        print(f"\r\033[Kloading {kind}: {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
-
-    async def work(db: Database) -> ImportReport:
-        return await load_bundle(
-            db,
-            Path(args.path),
-            dry_run=args.dry_run,
-            source=args.source,
-            progress=progress if sys.stderr.isatty() else None,
-            wait=args.wait,
-            on_wait=err,
-        )
+    from citygraph.terminal import import_progress
 
     try:
-        report = _import_refused("load", settings, work)
+        with import_progress() as progress:  # bars with rate and time left, on a terminal only
+
+            async def work(db: Database) -> ImportReport:
+                return await load_bundle(
+                    db,
+                    Path(args.path),
+                    dry_run=args.dry_run,
+                    source=args.source,
+                    progress=progress,
+                    wait=args.wait,
+                    on_wait=err,
+                )
+
+            report = _import_refused("load", settings, work)
     except BundleInvalid as invalid:
         for problem in invalid.problems:
             err(str(problem))
@@ -297,15 +296,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     counts = demo.generate(folder, args.scale, seed)
     err(f"generated {sum(counts.values()):,} rows in {folder} ({time.perf_counter() - started:.1f}s)")
 
-    def progress(kind: str, done: int, total: int) -> None:
+    from citygraph.terminal import import_progress
+
+    def logged(kind: str, done: int, total: int) -> None:
         if done == total:
             err(f"loaded {kind}: {total:,}")
 
-    async def work(db: Database) -> ImportReport:
-        return await demo.load(db, folder, args.scale, seed, progress=progress, wait=args.wait, on_wait=err)
-
     started = time.perf_counter()
-    report = _import_refused("demo", settings, work)
+    with import_progress() as live:  # bars with rate and time left on a terminal; a line per kind otherwise
+
+        async def work(db: Database) -> ImportReport:
+            return await demo.load(
+                db, folder, args.scale, seed, progress=live or logged, wait=args.wait, on_wait=err
+            )
+
+        report = _import_refused("demo", settings, work)
     if isinstance(report, int):
         return report
     err(f"loaded in {time.perf_counter() - started:.1f}s")
@@ -414,6 +419,7 @@ WAIT_HELP = "when another import is running, wait for it to finish instead of re
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="citygraph", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"citygraph {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func: Command, help: str) -> argparse.ArgumentParser:
@@ -530,7 +536,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("neo4j").setLevel(logging.ERROR)
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not argv:
+        parser.print_help()  # a bare `citygraph` shows what it can do
+        return 0
+    args = parser.parse_args(argv)
     try:
         return int(args.func(args, get_settings()))
     except EmbeddedNeo4jError as error:

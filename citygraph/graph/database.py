@@ -1,10 +1,11 @@
 """Driver lifecycle and the two ways CityGraph talks to Neo4j: read and write named queries."""
 
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, LiteralString
 
 import neo4j
 from neo4j import (
@@ -67,6 +68,9 @@ class Trace:
 
 
 current_trace: ContextVar[Trace | None] = ContextVar("citygraph_trace", default=None)
+
+# Called after every named statement with (query name, Neo4j's own ms, wall seconds): /metrics registers here.
+query_observers: list[Callable[[str, float, float], None]] = []
 
 
 @dataclass(frozen=True)
@@ -133,10 +137,14 @@ class Database:
         await self.driver.verify_connectivity()
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(query, params, RoutingControl.READ)
+        return await self._run(cypher(query), params, RoutingControl.READ, query)
+
+    async def read_statement(self, statement: LiteralString, **params: Any) -> list[Row]:
+        """A named statement with its compiled filter and sort in place (citygraph/graph/filters.py)."""
+        return await self._run(statement, params, RoutingControl.READ, "filtered")
 
     async def write(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(query, params, RoutingControl.WRITE)
+        return await self._run(cypher(query), params, RoutingControl.WRITE, query)
 
     async def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = 5000, **params: Any) -> int:
         """Runs `query` with `$rows` bound to successive batches; returns the number of rows sent."""
@@ -150,13 +158,17 @@ class Database:
         result = await self._execute(text, params or {}, RoutingControl.WRITE if write else RoutingControl.READ)
         return [_native(record.data()) for record in result.records]
 
-    async def _run(self, query: str, params: dict[str, Any], routing: RoutingControl) -> list[Row]:
-        result = await self._execute(cypher(query), params, routing)
+    async def _run(self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl, name: str) -> list[Row]:
+        started = time.perf_counter()
+        result = await self._execute(statement, params, routing)
+        summary = result.summary
+        db_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        for observe in query_observers:
+            observe(name, db_ms, time.perf_counter() - started)
         trace = current_trace.get()
         if trace is not None:
             trace.round_trips += 1
-            summary = result.summary
-            trace.db_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+            trace.db_ms += db_ms
         return [_native(dict(record.items())) for record in result.records]
 
     async def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> EagerResult:

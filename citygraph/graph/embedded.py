@@ -10,6 +10,7 @@ State kept in the home folder (created 0700; every file in it 0600, every folder
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +23,32 @@ from citygraph.graph.settings import Settings
 
 READY_MARK = "CITYGRAPH-NEO4J-READY"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-LAUNCHER_DIR = PROJECT_ROOT / "launcher"
+CHECKOUT_LAUNCHER_DIR = PROJECT_ROOT / "launcher"
+PACKAGED_LAUNCHER_DIR = Path(__file__).resolve().parents[1] / "_launcher"  # the sources a wheel carries
+
+
+def _launcher_dir() -> Path:
+    """In a checkout, `launcher/`; in an installed CityGraph, a copy of the packaged sources in the user's
+    cache (site-packages may be read-only), where Maven builds the jar on first use."""
+    if (CHECKOUT_LAUNCHER_DIR / "pom.xml").exists() or not PACKAGED_LAUNCHER_DIR.exists():
+        return CHECKOUT_LAUNCHER_DIR
+    from citygraph import __version__
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "citygraph" / f"launcher-{__version__}"
+    if not (cache / "pom.xml").exists():
+        shutil.copytree(PACKAGED_LAUNCHER_DIR, cache, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    return cache
+
+
+LAUNCHER_DIR = _launcher_dir()
+NEEDS_JAVA = (
+    "The embedded Neo4j needs Java 17 or newer: install it (e.g. `apt-get install openjdk-17-jre-headless`), "
+    "or set NEO4J_URI to a Neo4j 5 server you run yourself."
+)
+NEEDS_MAVEN = (
+    "The embedded Neo4j's launcher is built once with Maven: install it (e.g. `apt-get install maven`), "
+    "set CITYGRAPH_LAUNCHER_JAR to a built launcher.jar, or set NEO4J_URI to a Neo4j 5 server you run yourself."
+)
 START_TIMEOUT_S = 180.0
 STOP_TIMEOUT_S = 90.0
 # The launcher runs with this umask, so the store and logs Neo4j writes are the owner's alone.
@@ -102,6 +128,8 @@ class EmbeddedNeo4j:
                 f"port {bolt_port} on 127.0.0.1 is already in use; choose another with --bolt-port "
                 "or CITYGRAPH_BOLT_PORT"
             )
+        if shutil.which("java") is None:
+            raise EmbeddedNeo4jError(NEEDS_JAVA)
         jar = self.ensure_launcher(progress)
         env = dict(os.environ, CITYGRAPH_NEO4J_PASSWORD=self.password())
         self._make_home()
@@ -168,7 +196,9 @@ class EmbeddedNeo4j:
             return self.launcher_jar
         if self.launcher_jar != LAUNCHER_DIR / "target" / "launcher.jar":
             raise EmbeddedNeo4jError(f"CITYGRAPH_LAUNCHER_JAR points to {self.launcher_jar}, which does not exist")
-        progress("Building the embedded Neo4j launcher with Maven (first run only)…")
+        if shutil.which("mvn") is None:
+            raise EmbeddedNeo4jError(NEEDS_MAVEN)
+        progress(f"Building the embedded Neo4j launcher with Maven in {LAUNCHER_DIR} (first run only)…")
         result = subprocess.run(
             ["mvn", "-q", "-B", "package", "-DskipTests"], cwd=LAUNCHER_DIR, capture_output=True, text=True
         )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
 
+from citygraph.graph.filters import SortKey, Where
+
 
 class Region(Enum):
     INNER_LONDON = "INNER_LONDON"
@@ -228,6 +230,8 @@ class ContractFilter:
     service_area: str | None = None
     end_date_from: dt.date | None = None
     end_date_to: dt.date | None = None
+    match: Where = Where()  # the v7-style part: AND/OR/NOT, in, ranges (graph/filters.py)
+    order: tuple[SortKey, ...] = ()  # `sort`, before the default order
 
     def params(self) -> dict[str, Any]:
         return {
@@ -244,6 +248,8 @@ class ContractFilter:
 class SupplierFilter:
     name_contains: str | None = None
     sme: bool | None = None
+    match: Where = Where()
+    order: tuple[SortKey, ...] = ()
 
     def params(self) -> dict[str, Any]:
         return {"nameContains": self.name_contains, "sme": self.sme}
@@ -254,6 +260,8 @@ class SystemFilter:
     name_contains: str | None = None
     service_area: str | None = None
     manufacturer_id: str | None = None
+    match: Where = Where()
+    order: tuple[SortKey, ...] = ()
 
     def params(self) -> dict[str, Any]:
         return {"nameContains": self.name_contains, "serviceArea": self.service_area, "manufacturerId": self.manufacturer_id}
@@ -275,9 +283,26 @@ class PageInfo:
 
 
 @dataclass(slots=True)
+class Aggregate:
+    """Of the whole filtered list, computed in the database; the sums and dates only for contracts."""
+
+    count: int
+    sum_value_gbp: float | None = None
+    min_end_date: dt.date | None = None
+    max_end_date: dt.date | None = None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "Aggregate":
+        total = row.get("sumValueGbp")
+        return cls(int(row["count"]), None if total is None else float(total), row.get("minEndDate"), row.get("maxEndDate"))
+
+
+@dataclass(slots=True)
 class Page(Generic[T]):
-    """One page of an ordered list, as a connection; `total` counts the whole list, only when called."""
+    """One page of an ordered list, as a connection; `total` counts the whole list, only when called,
+    and `aggregate` (when the list has one) computes count, sums and extremes, only when called."""
 
     edges: list[Edge[T]]
     page_info: PageInfo
     total: Callable[[], Awaitable[int]] = field(repr=False)
+    aggregate: Callable[[], Awaitable[Aggregate]] | None = field(default=None, repr=False)

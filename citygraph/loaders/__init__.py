@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from citygraph.graph import records as r
 from citygraph.graph.analytics import CollaborationPartner
 from citygraph.graph.database import Database, Row
+from citygraph.graph.filters import compose
 
 T = TypeVar("T")
 
@@ -46,20 +47,25 @@ async def _pages_each(db: Database, query: str, keys: Sequence[PageKey]) -> list
         owners[(key.where, key.offset, key.limit)].append(key.owner)
     pages: dict[PageKey, list[r.Contract]] = {}
     for (where, offset, limit), group in owners.items():
-        rows = await db.read(query, keys=group, where=where.params(), offset=offset, limit=limit)
+        statement, values = compose(query, "contracts", where.match, where.order)
+        rows = await db.read_statement(statement, keys=group, where=where.params(), filter=values, offset=offset, limit=limit)
         for row in rows:
             pages[PageKey(row["key"], where, offset, limit)] = [r.Contract.of(item) for item in row["items"]]
     return [pages[key] for key in keys]
 
 
-async def _counts_each(db: Database, query: str, keys: Sequence[tuple[str, r.ContractFilter]]) -> list[int]:
+async def _counts_each(
+    db: Database, query: str, keys: Sequence[tuple[str, r.ContractFilter]]
+) -> list[r.Aggregate]:
+    """totalCount and aggregate of each owner's filtered contracts, from one statement per filter."""
     owners: dict[r.ContractFilter, list[str]] = defaultdict(list)
     for owner, where in keys:
         owners[where].append(owner)
-    counts: dict[tuple[str, r.ContractFilter], int] = {}
+    counts: dict[tuple[str, r.ContractFilter], r.Aggregate] = {}
     for where, group in owners.items():
-        for row in await db.read(query, keys=group, where=where.params()):
-            counts[(row["key"], where)] = row["count"]
+        statement, values = compose(query, "contracts", where.match)
+        for row in await db.read_statement(statement, keys=group, where=where.params(), filter=values):
+            counts[(row["key"], where)] = r.Aggregate.of(row["aggregate"])
     return [counts[key] for key in keys]
 
 

@@ -5,4 +5,7 @@ WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
-RETURN count(c) AS count
+  AND /*filter*/ true
+// totalCount and aggregate { count sumValueGbp minEndDate maxEndDate } in one pass (unknown values ignored)
+WITH count(c) AS count, sum(c.valueGbp) AS sumValueGbp, min(c.endDate) AS minEndDate, max(c.endDate) AS maxEndDate
+RETURN count, {count: count, sumValueGbp: sumValueGbp, minEndDate: minEndDate, maxEndDate: maxEndDate} AS aggregate

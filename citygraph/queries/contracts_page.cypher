@@ -7,7 +7,8 @@ WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
+  AND /*filter*/ true
 RETURN c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
          supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })} AS item
-ORDER BY c.endDate, c.id
+ORDER BY /*sort*/ c.endDate, c.id
 SKIP $offset LIMIT $limit

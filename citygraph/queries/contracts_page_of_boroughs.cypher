@@ -9,7 +9,8 @@ CALL (key) {
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
-  WITH b, c ORDER BY c.endDate, c.id SKIP $offset LIMIT $limit
+  AND /*filter*/ true
+  WITH b, c ORDER BY /*sort*/ c.endDate, c.id SKIP $offset LIMIT $limit
   RETURN collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
          supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })}) AS items
 }

@@ -18,4 +18,7 @@ CREATE INDEX staged_service_area_name IF NOT EXISTS FOR (n:StagedServiceArea) ON
 CREATE INDEX staged_supplier_id IF NOT EXISTS FOR (n:StagedSupplier) ON (n.id);
 CREATE INDEX staged_borough_code IF NOT EXISTS FOR (n:StagedBorough) ON (n.code);
 CREATE INDEX staged_system_id IF NOT EXISTS FOR (n:StagedSystem) ON (n.id);
-CREATE INDEX staged_skill_name IF NOT EXISTS FOR (n:StagedSkill) ON (n.name)
+CREATE INDEX staged_skill_name IF NOT EXISTS FOR (n:StagedSkill) ON (n.name);
+// search (citygraph/queries/search.cypher): one index over every kind, so scores of different kinds compare.
+CREATE FULLTEXT INDEX entity_search IF NOT EXISTS
+FOR (n:Borough|Supplier|System|Contract|Skill|ServiceArea|Partnership) ON EACH [n.name, n.title, n.code, n.id]

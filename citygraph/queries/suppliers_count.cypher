@@ -1,4 +1,5 @@
 MATCH (x:Supplier)
 WHERE ($where.nameContains IS NULL OR toLower(x.name) CONTAINS toLower($where.nameContains))
   AND ($where.sme IS NULL OR coalesce(x.sme, false) = $where.sme)
+  AND /*filter*/ true
 RETURN count(x) AS count

@@ -1,12 +1,13 @@
 """Top-level entity queries and the paginated relationship fields."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from citygraph.graph import records as r
 from citygraph.graph.database import Row
+from citygraph.graph.filters import compose
 from citygraph.loaders import PageKey
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.pagination import page, window
@@ -32,34 +33,51 @@ async def skills(ctx: Context) -> list[r.Skill]:
 
 
 async def _paged(
-    ctx: Context, name: str, make: Callable[[Row], T], where: dict[str, Any], first: int | None, after: str | None
+    ctx: Context,
+    name: str,
+    make: Callable[[Row], T],
+    where: r.ContractFilter | r.SupplierFilter | r.SystemFilter,
+    first: int | None,
+    after: str | None,
 ) -> r.Page[T]:
-    """`<name>_page` fetches one window, `<name>_count` counts everything, only if totalCount is asked."""
+    """`<name>_page` fetches one window; `<name>_count` counts everything (and, for contracts, sums), only
+    if totalCount or aggregate is asked for, once however many of them are."""
     offset, first = window(first, after, ctx.settings.max_page_size)
-    rows = await ctx.db.read(f"{name}_page", where=where, offset=offset, limit=first + 1)
+    statement, values = compose(f"{name}_page", name, where.match, where.order)
+    rows = await ctx.db.read_statement(statement, where=where.params(), filter=values, offset=offset, limit=first + 1)
+    counted: list[r.Aggregate] = []
+
+    async def aggregate() -> r.Aggregate:
+        if not counted:
+            statement, values = compose(f"{name}_count", name, where.match)
+            row = (await ctx.db.read_statement(statement, where=where.params(), filter=values))[0]
+            counted.append(r.Aggregate.of(row.get("aggregate") or {"count": row["count"]}))
+        return counted[0]
 
     async def total() -> int:
-        return int((await ctx.db.read(f"{name}_count", where=where))[0]["count"])
+        return (await aggregate()).count
 
-    return page([make(row["item"]) for row in rows], offset, first, total)
+    result = page([make(row["item"]) for row in rows], offset, first, total)
+    result.aggregate = aggregate
+    return result
 
 
 async def contracts(ctx: Context, where: r.ContractFilter, first: int | None, after: str | None) -> r.Page[r.Contract]:
-    return await _paged(ctx, "contracts", r.Contract.of, where.params(), first, after)
+    return await _paged(ctx, "contracts", r.Contract.of, where, first, after)
 
 
 async def suppliers(ctx: Context, where: r.SupplierFilter, first: int | None, after: str | None) -> r.Page[r.Supplier]:
-    return await _paged(ctx, "suppliers", r.Supplier.of, where.params(), first, after)
+    return await _paged(ctx, "suppliers", r.Supplier.of, where, first, after)
 
 
 async def systems(ctx: Context, where: r.SystemFilter, first: int | None, after: str | None) -> r.Page[r.System]:
-    return await _paged(ctx, "systems", r.System.of, where.params(), first, after)
+    return await _paged(ctx, "systems", r.System.of, where, first, after)
 
 
 async def owned_contracts(
     ctx: Context,
     pages: DataLoader[PageKey, list[r.Contract]],
-    counts: DataLoader[tuple[str, r.ContractFilter], int],
+    counts: DataLoader[tuple[str, r.ContractFilter], r.Aggregate],
     owner: str,
     where: r.ContractFilter,
     first: int | None,
@@ -69,7 +87,12 @@ async def owned_contracts(
     offset, first = window(first, after, ctx.settings.max_page_size)
     items = await pages.load(PageKey(owner, where, offset, first + 1))
 
-    async def total() -> int:
+    async def aggregate() -> r.Aggregate:
         return await counts.load((owner, where))
 
-    return page(items, offset, first, total)
+    async def total() -> int:
+        return (await aggregate()).count
+
+    result = page(items, offset, first, total)
+    result.aggregate = aggregate
+    return result

@@ -12,6 +12,8 @@ from strawberry.types.nodes import Selection
 from citygraph.graph import records as r
 from citygraph.resolvers import analytics
 from citygraph.resolvers.context import Context
+from citygraph.resolvers import satisfaction
+from citygraph.schema.satisfaction import SatisfactionBySupplierCount
 from citygraph.schema.types import Borough, ConcentrationMeasure, Contract, EntityKind, Skill, Supplier, System
 
 Ctx = Info[Context, None]
@@ -241,3 +243,12 @@ class AnalyticsQuery:
         return await analytics.connection_path(  # type: ignore[return-value]
             info.context, _ref(from_), _ref(to), max_hops
         )
+
+    @strawberry.field(
+        description="Per council its number of suppliers and average satisfaction, and their Pearson and Spearman "
+        "correlation over the councils (all, or those of boroughCodes)."
+    )
+    async def satisfaction_by_supplier_count(
+        self, info: Ctx, borough_codes: list[strawberry.ID] | None = None
+    ) -> SatisfactionBySupplierCount:
+        return await satisfaction.satisfaction_by_supplier_count(info.context, borough_codes)  # type: ignore[return-value]

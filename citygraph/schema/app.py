@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from citygraph.dashboard import pages as dashboard
@@ -20,7 +21,7 @@ from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
-from citygraph.schema import graphiql
+from citygraph.schema import export, graphiql, ical, metrics
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.schema import schema
 
@@ -120,13 +121,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),  # subscriptions, graphql-transport-ws (docs/calendar.md)
             Mount(f"{graphiql.STATIC_PATH}/examples", StaticFiles(directory=graphiql.EXAMPLES_DIR), name="examples"),
             Mount(graphiql.STATIC_PATH, StaticFiles(directory=graphiql.STATIC_DIR), name="graphiql-static"),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *dashboard.routes(),  # GET / and the dashboard's deep links (citygraph/dashboard/)
+            *export.ROUTES,  # /export.csv|xlsx, /export/contracts.csv|xlsx (docs/export.md)
+            *ical.ROUTES,  # /calendar/{borough|supplier|service-area}/{key}.ics (docs/calendar.md)
+            *metrics.ROUTES,  # /metrics (docs/operations.md)
         ],
         lifespan=lifespan,
+        middleware=[Middleware(metrics.RequestMetrics)],  # request count/latency, X-Request-ID on every response
     )
     app.state.service = service
     return app

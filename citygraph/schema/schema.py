@@ -6,18 +6,24 @@ from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS, log_errors
+from citygraph.schema.filtering import ContractSort, SupplierSort, SystemSort
+from citygraph.schema.metrics import GraphQLMetrics
+from citygraph.schema.search import SearchQuery
+from citygraph.schema.subscription import Subscription
 from citygraph.schema.types import (
     Borough,
-    Connection,
     Contract,
+    ContractConnection,
     ContractWhere,
     Partnership,
     Region,
     ServiceArea,
     Skill,
     Supplier,
+    SupplierConnection,
     SupplierWhere,
     System,
+    SystemConnection,
     SystemWhere,
 )
 
@@ -40,9 +46,15 @@ class EntityQuery:
 
     @strawberry.field(description="Suppliers ordered by name, then id.")
     async def suppliers(
-        self, info: Ctx, where: SupplierWhere | None = None, first: int | None = 50, after: str | None = None
-    ) -> Connection[Supplier]:
-        return await entities.suppliers(info.context, SupplierWhere.to_filter(where), first, after)
+        self,
+        info: Ctx,
+        where: SupplierWhere | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+        sort: list[SupplierSort] | None = None,
+    ) -> SupplierConnection:
+        page = await entities.suppliers(info.context, SupplierWhere.to_filter(where, sort), first, after)
+        return page  # type: ignore[return-value]
 
     @strawberry.field(description="One system by id; null when there is none.")
     async def system(self, info: Ctx, id: strawberry.ID) -> System | None:
@@ -50,9 +62,15 @@ class EntityQuery:
 
     @strawberry.field(description="Systems ordered by name, then id.")
     async def systems(
-        self, info: Ctx, where: SystemWhere | None = None, first: int | None = 50, after: str | None = None
-    ) -> Connection[System]:
-        return await entities.systems(info.context, SystemWhere.to_filter(where), first, after)
+        self,
+        info: Ctx,
+        where: SystemWhere | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+        sort: list[SystemSort] | None = None,
+    ) -> SystemConnection:
+        page = await entities.systems(info.context, SystemWhere.to_filter(where, sort), first, after)
+        return page  # type: ignore[return-value]
 
     @strawberry.field(description="One contract by id; null when there is none.")
     async def contract(self, info: Ctx, id: strawberry.ID) -> Contract | None:
@@ -60,9 +78,15 @@ class EntityQuery:
 
     @strawberry.field(description="Contracts ordered by endDate (unknown last), then id.")
     async def contracts(
-        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
-    ) -> Connection[Contract]:
-        return await entities.contracts(info.context, ContractWhere.to_filter(where), first, after)
+        self,
+        info: Ctx,
+        where: ContractWhere | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+        sort: list[ContractSort] | None = None,
+    ) -> ContractConnection:
+        page = await entities.contracts(info.context, ContractWhere.to_filter(where, sort), first, after)
+        return page  # type: ignore[return-value]
 
     @strawberry.field(description="Ordered by name.")
     async def service_areas(self, info: Ctx) -> list[ServiceArea]:
@@ -78,7 +102,7 @@ class EntityQuery:
 
 
 @strawberry.type
-class Query(EntityQuery, AnalyticsQuery):
+class Query(EntityQuery, AnalyticsQuery, SearchQuery):
     """Entity lookups (EntityQuery) and the analytics."""
 
 
@@ -87,4 +111,4 @@ class CityGraphSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-schema = CityGraphSchema(query=Query, extensions=EXTENSIONS)
+schema = CityGraphSchema(query=Query, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics])

@@ -11,6 +11,20 @@ from strawberry.types import Info
 from citygraph.graph import records as r
 from citygraph.resolvers import analytics, entities
 from citygraph.resolvers.context import Context
+from citygraph.schema.filtering import (
+    BooleanFilter,
+    ContractAggregate,
+    ContractSort,
+    CountAggregate,
+    DateFilter,
+    FloatFilter,
+    IDFilter,
+    StringFilter,
+    SupplierSort,
+    SystemSort,
+    to_sort,
+    to_where,
+)
 
 Region = strawberry.enum(r.Region)
 Hosting = strawberry.enum(r.Hosting)
@@ -33,13 +47,36 @@ class ContractWhere:
     service_area: str | None = None
     end_date_from: dt.date | None = strawberry.field(default=None, description="inclusive")
     end_date_to: dt.date | None = strawberry.field(default=None, description="inclusive")
+    # v7-style additions (docs/finding.md): operators per field, and AND/OR/NOT of whole ContractWheres.
+    id: IDFilter | None = None
+    title: StringFilter | None = None
+    value_gbp: FloatFilter | None = None
+    start_date: DateFilter | None = None
+    end_date: DateFilter | None = None
+    max_extension_date: DateFilter | None = None
+    source: StringFilter | None = None
+    and_: list["ContractWhere"] | None = strawberry.field(name="AND", default=None, description="all of them")
+    or_: list["ContractWhere"] | None = strawberry.field(name="OR", default=None, description="at least one")
+    not_: "ContractWhere | None" = strawberry.field(name="NOT", default=None, description="not this one")
+
+    LEGACY = {
+        "borough_code": ("boroughCode", "eq"),
+        "supplier_id": ("supplierId", "eq"),
+        "system_id": ("systemId", "eq"),
+        "service_area": ("serviceArea", "eq"),
+        "end_date_from": ("endDate", "gte"),
+        "end_date_to": ("endDate", "lte"),
+    }
+    OPERATORS = {"id": "id", "title": "title", "value_gbp": "valueGbp", "start_date": "startDate",
+                 "end_date": "endDate", "max_extension_date": "maxExtensionDate", "source": "source"}
 
     @staticmethod
-    def to_filter(where: "ContractWhere | None") -> r.ContractFilter:
+    def to_filter(where: "ContractWhere | None", sort: list[ContractSort] | None = None) -> r.ContractFilter:
         if where is None:
-            return r.ContractFilter()
+            return r.ContractFilter(order=to_sort(sort))
         return r.ContractFilter(
-            where.borough_code, where.supplier_id, where.system_id, where.service_area, where.end_date_from, where.end_date_to
+            where.borough_code, where.supplier_id, where.system_id, where.service_area, where.end_date_from, where.end_date_to,
+            to_where(where, ContractWhere.LEGACY, ContractWhere.OPERATORS, nested=False), to_sort(sort),
         )
 
 
@@ -47,10 +84,25 @@ class ContractWhere:
 class SupplierWhere:
     name_contains: str | None = strawberry.field(default=None, description="case-insensitive")
     sme: bool | None = None
+    # v7-style additions (docs/finding.md)
+    id: IDFilter | None = None
+    name: StringFilter | None = None
+    company_number: StringFilter | None = None
+    and_: list["SupplierWhere"] | None = strawberry.field(name="AND", default=None, description="all of them")
+    or_: list["SupplierWhere"] | None = strawberry.field(name="OR", default=None, description="at least one")
+    not_: "SupplierWhere | None" = strawberry.field(name="NOT", default=None, description="not this one")
+
+    LEGACY = {"name_contains": ("nameContains", "eq"), "sme": ("sme", "eq")}
+    OPERATORS = {"id": "id", "name": "name", "company_number": "companyNumber"}
 
     @staticmethod
-    def to_filter(where: "SupplierWhere | None") -> r.SupplierFilter:
-        return r.SupplierFilter() if where is None else r.SupplierFilter(where.name_contains, where.sme)
+    def to_filter(where: "SupplierWhere | None", sort: list[SupplierSort] | None = None) -> r.SupplierFilter:
+        if where is None:
+            return r.SupplierFilter(order=to_sort(sort))
+        return r.SupplierFilter(
+            where.name_contains, where.sme,
+            to_where(where, SupplierWhere.LEGACY, SupplierWhere.OPERATORS, nested=False), to_sort(sort),
+        )
 
 
 @strawberry.input
@@ -58,12 +110,25 @@ class SystemWhere:
     name_contains: str | None = strawberry.field(default=None, description="case-insensitive")
     service_area: str | None = None
     manufacturer_id: strawberry.ID | None = None
+    # v7-style additions (docs/finding.md)
+    id: IDFilter | None = None
+    name: StringFilter | None = None
+    and_: list["SystemWhere"] | None = strawberry.field(name="AND", default=None, description="all of them")
+    or_: list["SystemWhere"] | None = strawberry.field(name="OR", default=None, description="at least one")
+    not_: "SystemWhere | None" = strawberry.field(name="NOT", default=None, description="not this one")
+
+    LEGACY = {"name_contains": ("nameContains", "eq"), "service_area": ("serviceArea", "eq"),
+              "manufacturer_id": ("manufacturerId", "eq")}
+    OPERATORS = {"id": "id", "name": "name"}
 
     @staticmethod
-    def to_filter(where: "SystemWhere | None") -> r.SystemFilter:
+    def to_filter(where: "SystemWhere | None", sort: list[SystemSort] | None = None) -> r.SystemFilter:
         if where is None:
-            return r.SystemFilter()
-        return r.SystemFilter(where.name_contains, where.service_area, where.manufacturer_id)
+            return r.SystemFilter(order=to_sort(sort))
+        return r.SystemFilter(
+            where.name_contains, where.service_area, where.manufacturer_id,
+            to_where(where, SystemWhere.LEGACY, SystemWhere.OPERATORS, nested=False), to_sort(sort),
+        )
 
 
 @strawberry.type
@@ -149,15 +214,20 @@ class Borough:
 
     @strawberry.field(description="Ordered by endDate, then id.")
     async def contracts(
-        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
-    ) -> Connection["Contract"]:
+        self,
+        info: Ctx,
+        where: ContractWhere | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+        sort: list[ContractSort] | None = None,
+    ) -> "ContractConnection":
         loaders = info.context.loaders
-        return await entities.owned_contracts(
+        return await entities.owned_contracts(  # type: ignore[return-value]
             info.context,
             loaders.contract_pages_of_borough,
             loaders.contract_counts_of_borough,
             self.code,
-            ContractWhere.to_filter(where),
+            ContractWhere.to_filter(where, sort),
             first,
             after,
         )
@@ -208,15 +278,20 @@ class Supplier:
 
     @strawberry.field(description="Ordered by endDate, then id.")
     async def contracts(
-        self, info: Ctx, where: ContractWhere | None = None, first: int | None = 50, after: str | None = None
-    ) -> Connection["Contract"]:
+        self,
+        info: Ctx,
+        where: ContractWhere | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+        sort: list[ContractSort] | None = None,
+    ) -> "ContractConnection":
         loaders = info.context.loaders
-        return await entities.owned_contracts(
+        return await entities.owned_contracts(  # type: ignore[return-value]
             info.context,
             loaders.contract_pages_of_supplier,
             loaders.contract_counts_of_supplier,
             self.id,
-            ContractWhere.to_filter(where),
+            ContractWhere.to_filter(where, sort),
             first,
             after,
         )
@@ -322,3 +397,29 @@ class SkillRating:
     @strawberry.field
     async def skill(self, info: Ctx) -> Skill:
         return await info.context.loaders.skill.load(self.skill_name)  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class ContractConnection(Connection[Contract]):
+    @strawberry.field(description="count, sum of valueGbp, earliest and latest endDate of the whole filtered list.")
+    async def aggregate(self) -> ContractAggregate:
+        found: r.Aggregate = await self.aggregate()  # type: ignore[attr-defined,misc]
+        return ContractAggregate(
+            count=found.count, sum_value_gbp=found.sum_value_gbp or 0.0,
+            min_end_date=found.min_end_date, max_end_date=found.max_end_date,
+        )
+
+
+@strawberry.type
+class SupplierConnection(Connection[Supplier]):
+    @strawberry.field(description="count of the whole filtered list.")
+    async def aggregate(self) -> CountAggregate:
+        return CountAggregate(count=(await self.aggregate()).count)  # type: ignore[attr-defined,misc]
+
+
+@strawberry.type
+class SystemConnection(Connection[System]):
+    @strawberry.field(description="count of the whole filtered list.")
+    async def aggregate(self) -> CountAggregate:
+        return CountAggregate(count=(await self.aggregate()).count)  # type: ignore[attr-defined,misc]
+
