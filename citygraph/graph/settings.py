@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
     trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
     max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
+    # Request limits, see docs/limits.md: estimated fields per response, and bytes per request body.
+    max_cost: int = Field(default=20_000, ge=1, alias="CITYGRAPH_MAX_COST")
+    max_body_bytes: int = Field(default=65_536, ge=1_024, alias="CITYGRAPH_MAX_BODY_BYTES")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

@@ -11,6 +11,8 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from citygraph.graph.database import current_trace
 from citygraph.resolvers.errors import InputError
+from citygraph.schema.availability import DatabaseAvailability
+from citygraph.schema.cost import QueryCost, TokenLimit
 
 log = logging.getLogger("citygraph.api")
 
@@ -69,3 +71,4 @@ class CypherTrace(SchemaExtension):
 
 
 EXTENSIONS = [ParserCache, ValidationCache, Limits, MaskInternalErrors, CypherTrace]
+EXTENSIONS += [TokenLimit, QueryCost, DatabaseAvailability]  # request limits and outages: cost.py, availability.py
