@@ -76,7 +76,9 @@ class Availability:
                 return self.reason
             try:
                 await asyncio.wait_for(self.db.ping(), PING_TIMEOUT_S)
-            except Exception as error:  # any failure to answer a ping is "unavailable"; the log says which
+            except Exception as error:
+                if not is_outage(error) and not isinstance(error, TimeoutError):
+                    return None  # not an outage (a closed driver, a bug): the request fails and is logged as such
                 self.failed_at = time.monotonic()
                 first_line = (str(error).strip().splitlines() or [""])[0]
                 self.reason = f"{type(error).__name__}: {first_line}"
