@@ -42,7 +42,7 @@ def run(name: str, strategy: SearchStrategy, send: Callable[[object], httpx.Resp
     def send_one(example: object) -> None:
         response = send(example)
         try:
-            check(response, tally)
+            check(response, tally, example if isinstance(example, (str, bytes)) else repr(example))
         except AssertionError as error:
             tally.outcomes["BROKE THE RULES"] += 1
             if len(failures) < 5:

@@ -80,12 +80,14 @@ class Tally:
         return f"{sum(self.statuses.values())} requests; HTTP {statuses}; {outcomes}"
 
 
-def check(response: httpx.Response, tally: Tally) -> None:
-    """No 5xx, nothing internal in the text, and every answer a GraphQL response: `data`, or `errors` that
-    are GraphQL errors (a message each); an HTTP-level refusal is a 4xx."""
+def check(response: httpx.Response, tally: Tally, sent: str | bytes) -> None:
+    """No 5xx, nothing internal in the text (unless the client sent it: errors may quote its values), and
+    every answer a GraphQL response: `data`, or `errors` that are GraphQL errors (a message each); an
+    HTTP-level refusal is a 4xx."""
     tally.statuses[response.status_code] += 1
     assert response.status_code < 500, response.text[:500]
-    leaked = [marker for marker in LEAKS if marker in response.text]
+    sent_text = sent.decode("utf-8", "replace") if isinstance(sent, bytes) else sent
+    leaked = [marker for marker in LEAKS if marker in response.text and marker not in sent_text]
     assert not leaked, f"{leaked} in {response.text[:500]}"
     payload = response.json()
     assert isinstance(payload, dict) and ("data" in payload or "errors" in payload), response.text[:500]

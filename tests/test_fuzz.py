@@ -47,7 +47,7 @@ def test_generated_valid_queries_never_break_the_server(http: httpx.Client) -> N
     @FUZZ
     @given(query=valid_queries)
     def send(query: str) -> None:
-        check(http.post("/graphql", json={"query": query}), tally)
+        check(http.post("/graphql", json={"query": query}), tally, query)
 
     send()
     print(f"valid queries: {tally.line()}")
@@ -61,7 +61,7 @@ def test_mutated_bodies_get_graphql_errors_or_4xx(http: httpx.Client) -> None:
     @FUZZ
     @given(body=mutated_bodies())
     def send(body: bytes) -> None:
-        check(http.post("/graphql", content=body, headers={"content-type": "application/json"}), tally)
+        check(http.post("/graphql", content=body, headers={"content-type": "application/json"}), tally, body)
 
     send()
     print(f"mutated bodies: {tally.line()}")
