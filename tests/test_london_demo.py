@@ -24,7 +24,10 @@ AS_OF = demo.ANCHOR.isoformat()
 async def london(session_db: Database, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
     await session_db.write("clear_graph")
     await demo.generate_and_load(session_db, tmp_path_factory.mktemp("demo"), scale="london", seed=demo.DEFAULT_SEED)
-    settings = Settings(CITYGRAPH_HOME=tmp_path_factory.mktemp("home"), CITYGRAPH_MAX_PAGE_SIZE=1000, CITYGRAPH_TRACE=True)
+    # Whole-demo reads in one page: a larger page size, and a cost limit to match (docs/limits.md).
+    settings = Settings(
+        CITYGRAPH_HOME=tmp_path_factory.mktemp("home"), CITYGRAPH_MAX_PAGE_SIZE=1000, CITYGRAPH_MAX_COST=100_000, CITYGRAPH_TRACE=True
+    )
     app = create_app(settings, db=session_db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
         yield http

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     import_lock_ttl_s: float = Field(default=60.0, ge=1, le=3600, alias="CITYGRAPH_IMPORT_LOCK_TTL_S")
     # Bundles with more rows are staged, then published in one final transaction (docs/importing.md).
     import_max_transaction_rows: int = Field(default=50_000, ge=1, alias="CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS")
+    # Request limits, see docs/limits.md: estimated fields per response, and bytes per request body.
+    max_cost: int = Field(default=20_000, ge=1, alias="CITYGRAPH_MAX_COST")
+    max_body_bytes: int = Field(default=65_536, ge=1_024, alias="CITYGRAPH_MAX_BODY_BYTES")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         if owns_db:
             await service.db.close()
 
-    graphql_app = CityGraphQL(service)
+    graphql_app = CityGraphQL(service, max_body_bytes=settings.max_body_bytes)
     app = Starlette(
         routes=[
             Route("/graphql", graphql_app, methods=["GET", "POST"]),

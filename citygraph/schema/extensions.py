@@ -13,6 +13,8 @@ from strawberry.types import ExecutionContext
 from citygraph.graph.database import QueryTooCostly, current_trace
 from citygraph.resolvers.errors import InputError
 from citygraph.schema.caches import BoundedParserCache, BoundedValidationCache
+from citygraph.schema.availability import DatabaseAvailability
+from citygraph.schema.cost import QueryCost, TokenLimit
 
 log = logging.getLogger("citygraph.api")
 
@@ -95,3 +97,4 @@ class CypherTrace(SchemaExtension):
 
 
 EXTENSIONS = [BoundedParserCache, BoundedValidationCache, Limits, MaskInternalErrors, CypherTrace]
+EXTENSIONS += [TokenLimit, QueryCost, DatabaseAvailability]  # request limits and outages: cost.py, availability.py

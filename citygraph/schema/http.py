@@ -10,28 +10,81 @@ Strawberry's ASGI view already speaks GET and POST with `application/json`. What
 - Errors of the HTTP request itself (body is not JSON, no `query`, `variables` not an object) are
   GraphQL responses too: `{"errors": [{"message": …}]}` with a 4xx status, not plain text.
 - A mutation sent with GET is refused with 405 and `Allow: POST`.
+- Bodies that are not what the spec asks for get a 4xx with a one-line reason, never a 500: not UTF-8,
+  not JSON (or JSON nested too deeply, NaN, lone UTF-16 surrogates), not a JSON object, a list (batching is
+  off: one operation per request), or more than `CITYGRAPH_MAX_BODY_BYTES` (413; a GET query string over
+  it: 414).
+- A response whose error says the database is unavailable (see availability.py) is sent as 503 with
+  `Retry-After`.
 """
 
+import asyncio
+import json
+import logging
+import re
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from citygraph.schema.availability import RETRY_AFTER_S, UNAVAILABLE
+
+log = logging.getLogger("citygraph.api")
+
+ABANDONED = "A field failed and the rest of the request was abandoned; check its arguments and send it again."
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
+DEFAULT_MAX_BODY_BYTES = 65_536
+# A \uD800-\uDFFF escape: JSON allows it, but alone (not as half of a pair) it is no Unicode character.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class MethodNotAllowed(HTTPException):
     def __init__(self, reason: str, allow: str = "POST") -> None:
         super().__init__(405, reason)
         self.allow = allow
+
+
+class TooLarge(HTTPException):
+    def __init__(self, size: int | None, limit: int, status_code: int = 413) -> None:
+        what = "request body" if status_code == 413 else "query string"
+        size_text = f"is {size:,} bytes" if size is not None else "is larger"
+        super().__init__(status_code, f"The {what} {size_text}; the limit is {limit:,} bytes (CITYGRAPH_MAX_BODY_BYTES).")
+
+
+def _json_kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise HTTPException(400, f"The request is not valid JSON: {name} is not a JSON value.")
+
+
+def _has_lone_surrogate(value: object) -> bool:
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _media_ranges(accept: str) -> list[tuple[str, float, int]]:
@@ -79,6 +132,60 @@ def is_request_error(result: ExecutionResult) -> bool:
 class GraphQLOverHTTP(GraphQL[Any, Any]):
     """Strawberry's ASGI view with the GraphQL-over-HTTP status codes and media types."""
 
+    def __init__(self, schema: Any, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self.max_body_bytes = max_body_bytes
+
+    def decode_json(self, data: str | bytes) -> object:
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise HTTPException(400, f"The request is not valid UTF-8 (byte {error.start}).") from error
+        try:
+            value = json.loads(data, parse_constant=_refuse_constant)
+        except RecursionError as error:
+            raise HTTPException(400, "The request's JSON is nested too deeply.") from error
+        if _SURROGATE_ESCAPE.search(data) and _has_lone_surrogate(value):
+            raise HTTPException(400, "The request's JSON holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF).")
+        return value
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            return self.decode_json(data)
+        except json.JSONDecodeError as error:
+            raise HTTPException(
+                400, f"The request is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})."
+            ) from error
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
+        content_type, _ = parse_content_type(request.content_type or "")
+        if request.method != "POST" or "application/json" not in content_type:
+            return await super().parse_http_body(request)  # type: ignore[return-value]
+        data = self.parse_json(await request.get_body())
+        if isinstance(data, list):
+            raise HTTPException(400, "Send one operation per request: batching is not enabled.")
+        if not isinstance(data, dict):
+            raise HTTPException(400, f"The request body must be a JSON object with a `query`, not {_json_kind(data)}.")
+        for key, kinds, wanted in (
+            ("query", (str,), "a string"),
+            ("operationName", (str,), "a string"),
+            ("variables", (dict,), "an object"),
+            ("extensions", (dict,), "an object"),
+        ):
+            value = data.get(key)
+            if value is not None and not isinstance(value, kinds):
+                raise HTTPException(
+                    400, f"The GraphQL operation's `{key}` must be {wanted} or null, if provided, not {_json_kind(value)}."
+                )
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol="http",
+        )
+
     async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
         sub_response = await super().get_sub_response(request)
         # The negotiated media type rides on the sub-response to create_response, which gets no request.
@@ -103,6 +210,18 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
                 root_value=root_value,
                 request_data=request_data,
             )
+        except asyncio.CancelledError:
+            # graphql-core cancels the siblings of a field whose error nulls their parent; a DataLoader future
+            # they shared can hand that CancelledError to a task nobody cancelled (found by bench/fuzz.py:
+            # 6 in 10,000). Only the cancellation of this request itself (the client went away) propagates.
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise
+            log.warning("request abandoned after a field error: a cancelled sibling leaked its cancellation")
+            return ExecutionResult(
+                data=None,
+                errors=[GraphQLError(ABANDONED, extensions={"code": "ABANDONED"})],
+            )
         except HTTPException as error:
             if request_adapter.method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):
                 raise MethodNotAllowed(f"{error.reason}. Send it with POST.") from error
@@ -119,7 +238,15 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
+        unavailable = isinstance(response_data, dict) and any(
+            (error.get("extensions") or {}).get("code") == UNAVAILABLE for error in response_data.get("errors") or ()
+        )
+        if unavailable:
+            response_data.pop("data", None)  # type: ignore[union-attr]
         response = super().create_response(response_data, sub_response)
+        if unavailable:
+            response.status_code = 503
+            response.headers["retry-after"] = str(RETRY_AFTER_S)
         media_type = sub_response.media_type or JSON
         response.media_type = media_type
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
@@ -148,9 +275,34 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        request = Request(scope=scope, receive=receive)
+        request = Request(scope=scope, receive=self._limited(receive))
         try:
+            self._check_size(scope, request)
             response = await self.run(request)
         except HTTPException as error:
             response = self.error_response(error, request.headers.get("accept"))
         await response(scope, receive, send)
+
+    def _check_size(self, scope: Scope, request: Request) -> None:
+        """Refuses what is announced too large before reading it."""
+        query_string = scope.get("query_string") or b""
+        if len(query_string) > self.max_body_bytes:
+            raise TooLarge(len(query_string), self.max_body_bytes, status_code=414)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            raise TooLarge(int(length), self.max_body_bytes)
+
+    def _limited(self, receive: Receive) -> Receive:
+        """`receive` that stops a body (chunked, or longer than announced) at the limit."""
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise TooLarge(None, self.max_body_bytes)
+            return message
+
+        return limited
