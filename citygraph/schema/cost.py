@@ -101,6 +101,11 @@ FAN_OUT: dict[str, FanOut] = {
     "SupplierConcentration.suppliers": _parent("top"),
     "SkillMatch.sharedSystems": 15,
     "GraphPath.nodes": _parent("maxHops", plus=1),
+    "Query.search": _own("first"),
+    "Borough.pastSystemUses": 2,  # real planning data: platforms a council left since 2020
+    "System.pastUses": 2,
+    "SatisfactionBySupplierCount.boroughs": 33,
+    "ExpiryWindowUpdate.contracts": 50,  # contracts entering the window since the last poll
 }
 
 
