@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -368,6 +369,9 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
     embedded = EmbeddedNeo4j.from_settings(settings)
     started_here = settings.embedded and not embedded.status().running
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again: as SystemExit rather than the
+    # default (die at once), the `finally` below still stops the Neo4j this command started.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
 
         async def prepare(db: Database) -> None:
@@ -387,6 +391,10 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         if started_here:
             err("Stopping the embedded Neo4j this command started …")
             embedded.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 async def _demo_if_empty(db: Database, settings: Settings) -> None:
