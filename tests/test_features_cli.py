@@ -33,20 +33,6 @@ def test_version_and_bare_command(run):
     assert bare.returncode == 0 and bare.stdout.startswith("usage: citygraph") and "cypher" in bare.stdout
 
 
-def test_cypher_errors_are_one_line(db: Database, run):
-    bad = run("cypher", "RETURN 1", "--params", "{bad")
-    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
-    assert bad.stderr.startswith("citygraph cypher: --params is not valid JSON")
-    not_object = run("cypher", "RETURN 1", "--params", "[1]")
-    assert not_object.returncode == 2 and not_object.stderr.strip() == (
-        "citygraph cypher: --params must be a JSON object, e.g. '{\"code\": \"E09000007\"}'."
-    )
-    write = run("cypher", "CREATE (n:Thing) RETURN n")
-    assert write.returncode == 1 and "Traceback" not in write.stderr
-    [line] = [line for line in write.stderr.splitlines() if line.startswith("citygraph cypher:")]
-    assert line.startswith("citygraph cypher: Neo.ClientError.Statement.AccessMode:")
-
-
 def test_load_shows_rate_and_time_left_on_a_terminal_only(db: Database, run):
     bundle = str(ROOT / "tests" / "fixtures" / "features")
     live = run("load", bundle, TTY_COMPATIBLE="1", COLUMNS="120", LINES="50")
