@@ -97,7 +97,10 @@ async def test_suppliers_meet_by_company_number_across_sources(db: Database):
 
 async def test_loading_twice_changes_nothing(db: Database):
     await load(db, CF, CONSTRUCTED)
-    query = "MATCH (n) WHERE n:Buyer OR n:Supplier OR n:Contract OR n:Borough RETURN properties(n) AS p ORDER BY p.id, p.code"
+    query = (
+        "MATCH (n) WHERE n:Buyer OR n:Supplier OR n:Contract OR n:Borough "
+        "RETURN properties(n) AS p ORDER BY p.id, p.code"
+    )
     before = await db.run_text(query)
     await load(db, CF, CONSTRUCTED)
     assert await db.run_text(query) == before

@@ -600,9 +600,11 @@ class Identities:
         """The GSS code of the council `buyer` is; the org-ids of a council recognised by name are kept, so
         a later notice with the same party id and another spelling of the name finds it too."""
         code = next((self.council_ids[i] for i in buyer.orgIds if i in self.council_ids), None)
-        if code is None:
-            code = matcher.match(buyer.name)
-            for org_id in buyer.orgIds if code else []:
+        if code is not None:
+            return code
+        code = matcher.match(buyer.name)
+        if code is not None:
+            for org_id in buyer.orgIds:
                 if not org_id.startswith("GB-LAC-"):  # GB-LAC ids are the council's own code, never learnt
                     self.council_ids[org_id] = self.new_council_ids[org_id] = code
         return code
@@ -657,10 +659,8 @@ async def load(
                         data.council_contracts += 1
                     else:
                         row["buyerId"] = identities.buyer(contract.buyer)
-                        known = buyers.setdefault(
-                            row["buyerId"],
-                            {"id": row["buyerId"], "name": contract.buyer.name, "orgIds": [], "source": contract.source},
-                        )
+                        new = {"id": row["buyerId"], "name": contract.buyer.name, "orgIds": [], "source": contract.source}
+                        known = buyers.setdefault(row["buyerId"], new)
                         known["orgIds"] = list(dict.fromkeys(known["orgIds"] + contract.buyer.orgIds))
                     contracts.append(row)
                 council_ids = [{"code": code, "orgId": i} for i, code in identities.new_council_ids.items()]
