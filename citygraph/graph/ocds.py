@@ -59,6 +59,9 @@ class SupplierRow:
 class BuyerRef:
     id: str
     name: str
+    # Every org-id the notice gives the buyer ("GB-LAC-E09000024", "GB-CFS-18525"): what recognises it as
+    # a council or a Buyer seen before, whatever name this notice spells.
+    orgIds: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -208,6 +211,7 @@ RELEASE: Spec = {
             "name": TEXT,
             "roles": [TEXT],
             "identifier": {"scheme": TEXT, "id": _identifier, "legalName": TEXT},
+            "additionalIdentifiers": [{"scheme": TEXT, "id": _identifier, "legalName": TEXT}],
             "details": {"scale": TEXT},
         }
     ],
@@ -410,13 +414,22 @@ def _date(value: Any) -> date | None:
 
 def _org_id(party: Json) -> str | None:
     """`scheme-id` from an identifier block, company numbers in Companies House's 8-character form."""
-    identifier = _dict(party.get("identifier"))
+    return _scheme_id(_dict(party.get("identifier")))
+
+
+def _scheme_id(identifier: Json) -> str | None:
     scheme, ident = _text(identifier.get("scheme")), _text(identifier.get("id"))
     if not scheme or not ident:
         return None
     if scheme.upper() == "GB-COH":
         ident = _company_number(ident)
     return f"{scheme.upper()}-{ident}"
+
+
+def _org_ids(party: Json) -> list[str]:
+    """The party's identifier and additionalIdentifiers as org-ids, in order, without repeats."""
+    blocks = [_dict(party.get("identifier")), *_list(party.get("additionalIdentifiers"))]
+    return list(dict.fromkeys(i for block in blocks if (i := _scheme_id(block))))
 
 
 def _company_number(ident: str) -> str:
@@ -438,9 +451,11 @@ def buyer_of(release: Json, parties: dict[str, Json]) -> BuyerRef | None:
     if not name:
         return None
     party_id = _text(reference.get("id"))
-    if party_id and ORG_ID.match(party_id):
-        return BuyerRef(party_id, name)
-    return BuyerRef(_org_id(party) or f"ocds-buyer:{slug(name)}", name)
+    stable = bool(party_id and ORG_ID.match(party_id))
+    org_ids = list(dict.fromkeys(([party_id] if party_id and stable else []) + _org_ids(party)))
+    if party_id and stable:
+        return BuyerRef(party_id, name, org_ids)
+    return BuyerRef(_org_id(party) or f"ocds-buyer:{slug(name)}", name, org_ids)
 
 
 def supplier_of(reference: Json, parties: dict[str, Json], source: str) -> SupplierRow | None:
@@ -451,12 +466,12 @@ def supplier_of(reference: Json, parties: dict[str, Json], source: str) -> Suppl
     if not name or not (org_id or slug(name)):
         return None
     scale = str(_dict(party.get("details")).get("scale", "")).strip().lower()
-    company = _dict(party.get("identifier"))
-    company_number = None
-    if org_id and str(company.get("scheme", "")).strip().upper() == "GB-COH":
-        company_number = _company_number(str(company.get("id")).strip())
+    # A company number in the identifier or in additionalIdentifiers makes the id GB-COH-<number>: the id
+    # a contracts register (graph/register.py) gives the same company, so the sources meet on one node.
+    company_ids = [i for i in _org_ids(party) if i.startswith("GB-COH-")]
+    company_number = company_ids[0].removeprefix("GB-COH-") if company_ids else None
     return SupplierRow(
-        id=org_id or f"ocds-supplier:{slug(name)}",
+        id=(company_ids[0] if company_ids else org_id) or f"ocds-supplier:{slug(name)}",
         name=name,
         sme={"sme": True, "large": False}.get(scale),
         companyNumber=company_number,
@@ -555,6 +570,61 @@ async def council_matcher(tx: WriteTransaction, progress: Callable[[str], None] 
     return CouncilMatcher(Council(r["code"], r["name"], r["officialName"]) for r in rows)
 
 
+@dataclass
+class Identities:
+    """Who is who across notices and sources, so that each real organisation is one node: a council by
+    its GSS code (`GB-LAC-<code>`) or an org-id it was recognised by before, then by name; another buyer
+    by any org-id it was seen with, then by name; a supplier by its company number."""
+
+    council_ids: dict[str, str]  # org-id → GSS code
+    buyer_ids: dict[str, str]  # org-id → Buyer id
+    buyer_names: dict[str, str]  # slug of the name → Buyer id
+    company_suppliers: dict[str, str]  # company number → Supplier id
+    new_council_ids: dict[str, str] = field(default_factory=dict)  # org-ids learnt in this load, to write
+
+    @classmethod
+    async def of(cls, tx: WriteTransaction) -> "Identities":
+        councils = await tx.run("ocds_council_ids")
+        buyers = await tx.run("ocds_known_buyers")
+        suppliers = await tx.run("register_known_suppliers")
+        council_ids = {f"GB-LAC-{r['code']}": r["code"] for r in councils}
+        for r in councils:
+            for org_id in r["orgIds"]:
+                council_ids.setdefault(org_id, r["code"])
+        buyer_ids = {org_id: r["id"] for r in buyers for org_id in [r["id"], *r["orgIds"]]}
+        buyer_names = {slug(r["name"]): r["id"] for r in buyers if r["name"]}
+        numbers = {r["companyNumber"]: r["id"] for r in suppliers if r["companyNumber"]}
+        return cls(council_ids, buyer_ids, buyer_names, numbers)
+
+    def council(self, buyer: BuyerRef, matcher: CouncilMatcher) -> str | None:
+        """The GSS code of the council `buyer` is; the org-ids of a council recognised by name are kept, so
+        a later notice with the same party id and another spelling of the name finds it too."""
+        code = next((self.council_ids[i] for i in buyer.orgIds if i in self.council_ids), None)
+        if code is not None:
+            return code
+        code = matcher.match(buyer.name)
+        if code is not None:
+            for org_id in buyer.orgIds:
+                if not org_id.startswith("GB-LAC-"):  # GB-LAC ids are the council's own code, never learnt
+                    self.council_ids[org_id] = self.new_council_ids[org_id] = code
+        return code
+
+    def buyer(self, buyer: BuyerRef) -> str:
+        """The id of the Buyer node `buyer` is: one seen with any of its org-ids, else one of that name."""
+        found = next((self.buyer_ids[i] for i in buyer.orgIds if i in self.buyer_ids), None)
+        found = found or self.buyer_names.get(slug(buyer.name)) or buyer.id
+        for org_id in buyer.orgIds:
+            self.buyer_ids.setdefault(org_id, found)
+        self.buyer_names.setdefault(slug(buyer.name), found)
+        return found
+
+    def supplier(self, supplier: SupplierRow) -> str:
+        """The id of the Supplier node with `supplier`'s company number (from any source), else its own."""
+        if not supplier.companyNumber:
+            return supplier.id
+        return self.company_suppliers.setdefault(supplier.companyNumber, supplier.id)
+
+
 async def load(
     db: Database,
     files: Sequence[FileData],
@@ -569,23 +639,36 @@ async def load(
     async with import_lock(db, f"load-ocds {names}", wait=wait, on_wait=progress) as lock:
         async with db.transaction() as tx:
             matcher = await council_matcher(tx, progress)
+            identities = await Identities.of(tx)
             for data in files:
                 buyers: dict[str, Row] = {}
                 contracts: list[Row] = []
                 data.council_contracts = 0
+                suppliers: dict[str, SupplierRow] = {}
+                ids: dict[str, str] = {}  # the file's supplier id → the node's
+                for supplier in data.suppliers.values():
+                    ids[supplier.id] = identities.supplier(supplier)
+                    same = SupplierRow(**{**supplier.__dict__, "id": ids[supplier.id]})
+                    suppliers[same.id] = _combine(suppliers.get(same.id), same)
                 for contract in data.contracts:
                     row = {k: v for k, v in contract.__dict__.items() if k != "buyer"}
-                    row["boroughCode"] = matcher.match(contract.buyer.name)
+                    row["supplierIds"] = list(dict.fromkeys(ids.get(i, i) for i in contract.supplierIds))
+                    row["boroughCode"] = identities.council(contract.buyer, matcher)
                     row["buyerId"] = None
                     if row["boroughCode"]:
                         data.council_contracts += 1
                     else:
-                        row["buyerId"] = contract.buyer.id
-                        buyers.setdefault(contract.buyer.id, {**contract.buyer.__dict__, "source": contract.source})
+                        row["buyerId"] = identities.buyer(contract.buyer)
+                        new = {"id": row["buyerId"], "name": contract.buyer.name, "orgIds": [], "source": contract.source}
+                        known = buyers.setdefault(row["buyerId"], new)
+                        known["orgIds"] = list(dict.fromkeys(known["orgIds"] + contract.buyer.orgIds))
                     contracts.append(row)
+                council_ids = [{"code": code, "orgId": i} for i, code in identities.new_council_ids.items()]
+                identities.new_council_ids.clear()
                 for query, rows in (
+                    ("ocds_council_org_ids", council_ids),
                     ("ocds_buyers", list(buyers.values())),
-                    ("ocds_suppliers", [s.__dict__ for s in data.suppliers.values()]),
+                    ("ocds_suppliers", [s.__dict__ for s in suppliers.values()]),
                     ("ocds_contracts", contracts),
                 ):
                     for start in range(0, len(rows), BATCH_SIZE):

@@ -6,7 +6,9 @@ WITH $serviceArea IS NOT NULL AND NOT EXISTS { MATCH (:ServiceArea {name: $servi
 CALL (missingArea) {
   WITH missingArea WHERE NOT missingArea
   MATCH (:Borough)-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
-  WHERE $serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) }
+  // An award with several suppliers counts once, for its lead supplier: the first by id, as Contract.supplier.
+  WHERE NOT EXISTS { (c)-[:WITH]->(y:Supplier) WHERE y.id < x.id }
+    AND ($serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) })
   WITH x, count(DISTINCT c) AS contractCount, toFloat(coalesce(sum(c.valueGbp), 0)) AS valueGbp
   WITH x, contractCount, valueGbp, CASE WHEN $byValue THEN valueGbp ELSE toFloat(contractCount) END AS amount
   WITH collect({supplier: x {.id, .name, .sme, .companyNumber}, contractCount: contractCount,

@@ -4,7 +4,7 @@ UNWIND $keys AS key
 CALL (key) {
   MATCH (b:Borough {code: key})-[:AWARDED]->(c:Contract)
   WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
-  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(:Supplier {id: $where.supplierId}) })
+  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(x:Supplier {id: $where.supplierId}) WHERE NOT EXISTS { (c)-[:WITH]->(y:Supplier) WHERE y.id < x.id } })
   AND ($where.systemId IS NULL OR EXISTS { (c)-[:COVERS]->(:System {id: $where.systemId}) })
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)

@@ -2,9 +2,10 @@
 // several suppliers (several WITH): Contract.supplier is the first of them by id.
 UNWIND $keys AS key
 CALL (key) {
-  MATCH (:Supplier {id: key})<-[:WITH]-(c:Contract)<-[:AWARDED]-(b:Borough)
-  WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
-  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(:Supplier {id: $where.supplierId}) })
+  MATCH (lead:Supplier {id: key})<-[:WITH]-(c:Contract)<-[:AWARDED]-(b:Borough)
+  WHERE NOT EXISTS { (c)-[:WITH]->(y:Supplier) WHERE y.id < lead.id }
+  AND ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
+  AND ($where.supplierId IS NULL OR EXISTS { (c)-[:WITH]->(x:Supplier {id: $where.supplierId}) WHERE NOT EXISTS { (c)-[:WITH]->(y:Supplier) WHERE y.id < x.id } })
   AND ($where.systemId IS NULL OR EXISTS { (c)-[:COVERS]->(:System {id: $where.systemId}) })
   AND ($where.serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $where.serviceArea}) })
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)

@@ -199,7 +199,8 @@ class AnalyticsQuery:
         )
 
     @strawberry.field(
-        description="Market concentration over contracts (optionally only those covering systems in one service area)."
+        description="Market concentration over contracts (optionally only those covering systems in one service area). "
+        "A contract with several suppliers counts once, for its lead supplier (the first by id)."
     )
     async def supplier_concentration(
         self,

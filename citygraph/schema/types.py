@@ -367,7 +367,7 @@ class Contract:
     async def borough(self, info: Ctx) -> Borough:
         return await info.context.loaders.borough.load(self.borough_code)  # type: ignore[attr-defined]
 
-    @strawberry.field
+    @strawberry.field(description="The lead supplier: when an award names several, the first of them by id.")
     async def supplier(self, info: Ctx) -> Supplier:
         return await info.context.loaders.supplier.load(self.supplier_id)  # type: ignore[attr-defined]
 
