@@ -269,6 +269,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
                     progress=progress,
                     wait=args.wait,
                     on_wait=err,
+                    check_progress=progress,  # a bar per file ("checking contracts.csv") before the writes
                 )
 
             report = _import_refused("load", settings, work)
