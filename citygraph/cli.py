@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -269,6 +270,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
                     progress=progress,
                     wait=args.wait,
                     on_wait=err,
+                    check_progress=progress,  # a bar per file ("checking contracts.csv") before the writes
                 )
 
             report = _import_refused("load", settings, work)
@@ -344,6 +346,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from citygraph.schema.app import create_app
+    from citygraph.schema.logs import log_config
 
     if settings.embedded:
         resolve_connection(settings, progress=err)  # start the embedded Neo4j before taking requests
@@ -358,6 +361,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         loop="uvloop",
         http="httptools",
         log_level=args.log_level,
+        log_config=log_config(args.log_format, args.log_level),
     )
     return 0
 
@@ -419,6 +423,14 @@ def _source(text: str) -> str:
 
     if not text.strip() or len(text) > MAX_KEY_CHARS:
         raise argparse.ArgumentTypeError(f"must be 1 to {MAX_KEY_CHARS:,} characters (got {len(text):,})")
+    return text
+
+
+def _log_format(text: str) -> str:
+    from citygraph.schema.logs import LOG_FORMATS
+
+    if text not in LOG_FORMATS:
+        raise argparse.ArgumentTypeError(f"must be text or json (got {text!r})")
     return text
 
 
@@ -496,6 +508,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
         sub.add_argument("--log-level", default="info")
+        sub.add_argument(
+            "--log-format",
+            type=_log_format,
+            default=os.environ.get("CITYGRAPH_LOG_FORMAT", "text"),
+            help="text (default) or json: one JSON object per line (default: CITYGRAPH_LOG_FORMAT)",
+        )
         sub.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core is typical)")
         if name == "up":
             sub.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")

@@ -1,5 +1,5 @@
-"""Live progress of long CLI work (`citygraph load`, `citygraph demo`) with rich.progress: one bar per kind
-of row with count, rate and time left. Only on a terminal; in pipes and logs nothing is drawn."""
+"""Live progress of long CLI work (`citygraph load`, `citygraph demo`) with rich.progress: one bar per file
+checked and per kind of row written, with count, rate and time left. Only on a terminal; in pipes and logs nothing is drawn."""
 
 import contextlib
 import sys
@@ -38,7 +38,7 @@ def import_progress(verb: str = "loading") -> Iterator[ImportProgress | None]:
         return
     tasks: dict[str, TaskID] = {}
     columns = (
-        TextColumn(f"{verb} {{task.description:<14}}"),
+        TextColumn("{task.description:<24}"),
         BarColumn(),
         MofNCompleteColumn(),
         RowsPerSecond(),
@@ -50,7 +50,9 @@ def import_progress(verb: str = "loading") -> Iterator[ImportProgress | None]:
 
         def update(kind: str, done: int, total: int) -> None:
             if kind not in tasks:
-                tasks[kind] = bars.add_task(kind, total=total)
+                # The validator counts rows per file ("contracts.csv"), the writer per kind ("contracts").
+                what = f"checking {kind}" if kind.endswith(".csv") else f"{verb} {kind}"
+                tasks[kind] = bars.add_task(what, total=total)
             bars.update(tasks[kind], completed=done)
 
         yield update

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import httpx
@@ -25,8 +25,11 @@ CHROMIUM = os.environ.get("CITYGRAPH_CHROMIUM", "/usr/bin/chromium")
 
 
 @contextlib.contextmanager
-def live_server(connection: Connection, home: Path, timeout: float = 60.0) -> Iterator[str]:
-    """Yields the base URL (http://127.0.0.1:PORT) once /readyz answers 200; stops the server after."""
+def live_server(
+    connection: Connection, home: Path, timeout: float = 60.0, extra_args: Sequence[str] = ()
+) -> Iterator[str]:
+    """Yields the base URL (http://127.0.0.1:PORT) once /readyz answers 200; stops the server after. Its
+    output is in HOME/serve.log; `extra_args` go after the defaults (so `--log-level info` wins)."""
     port = free_port()
     env = {
         **os.environ,
@@ -52,6 +55,7 @@ def live_server(connection: Connection, home: Path, timeout: float = 60.0) -> It
                 str(port),
                 "--log-level",
                 "warning",
+                *extra_args,
             ],
             cwd=ROOT,
             env=env,

@@ -331,7 +331,17 @@ def _read_table(path: Path, problems: list[Problem]) -> _Table | None:
     return table
 
 
-def _model_rows(model: type[BundleRow], table: _Table, problems: list[Problem], ignored: list[str]) -> list[Any]:
+# Validation reports progress every this many rows of a file (and at its end).
+PROGRESS_EVERY = 1_000
+
+
+def _model_rows(
+    model: type[BundleRow],
+    table: _Table,
+    problems: list[Problem],
+    ignored: list[str],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[Any]:
     required, optional = columns(model)
     missing = [c for c in required if c not in table.header]
     for column in missing:
@@ -339,7 +349,9 @@ def _model_rows(model: type[BundleRow], table: _Table, problems: list[Problem], 
     known = set(required) | set(optional)
     ignored.extend(f"{model.file}: {c}" for c in table.header if c and c not in known)
     rows = []
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(table.rows)):
+            progress(model.file, done, len(table.rows))
         values = {c: v for c, v in cells.items() if c in known and v != ""}  # empty cell = unknown
         try:
             rows.append(model(row=number, **values))
@@ -398,9 +410,12 @@ def _keys(known: frozenset[str], tables: dict[str, _Table | None], file: str, co
     return known | {cells[column] for _, cells in table.rows if cells.get(column)}
 
 
-def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[Problem]]:
+def validate_bundle(
+    folder: Path, known: KnownKeys, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[ParsedBundle, list[Problem]]:
     """Every row of every bundle file in `folder`, parsed, and every problem, sorted by file then row.
-    The bundle may be written only when the list of problems is empty."""
+    The bundle may be written only when the list of problems is empty. `progress(file name, rows checked,
+    rows in the file)` is called as each file's rows are checked."""
     bundle = ParsedBundle(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
@@ -419,7 +434,7 @@ def validate_bundle(folder: Path, known: KnownKeys) -> tuple[ParsedBundle, list[
         tables[path.name] = table = _read_table(path, problems)
         if table is not None:
             model = by_file[path.name]
-            bundle.rows(model).extend(_model_rows(model, table, problems, bundle.ignored))
+            bundle.rows(model).extend(_model_rows(model, table, problems, bundle.ignored, progress))
     if not bundle.files:
         expected = ", ".join(sorted(by_file))
         problems.append(Problem(folder.name, 0, NO_COLUMN, f"no bundle files here (expected any of {expected})"))

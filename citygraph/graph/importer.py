@@ -256,19 +256,21 @@ async def load_bundle(
     source: str | None = None,
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    check_progress: Progress | None = None,
 ) -> ImportReport:
     """Validates the whole bundle against itself and the graph, then writes it so that the graph gets all
     of it or none of it and readers never see part of it: in one transaction, or for a bundle of more
     than CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS rows staged first and published in one final transaction
     (docs/importing.md). Raises BundleInvalid, having written nothing, when there is any problem.
-    `source` defaults to "bundle:<folder name>".
+    `source` defaults to "bundle:<folder name>". `check_progress(file name, rows, rows in the file)` follows
+    the validation, `progress(kind, rows, rows of that kind)` the writes.
 
     Holds the import lock (graph/importlock.py) from before reading the graph's keys until the commit;
     raises ImportLocked when another import runs, or waits for it with `wait`."""
     folder = Path(folder)
     source = source or default_source(folder)
     if dry_run:
-        bundle, problems = validate_bundle(folder, await known_keys(db))
+        bundle, problems = validate_bundle(folder, await known_keys(db), check_progress)
         if problems:
             raise BundleInvalid(problems)
         return ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
@@ -276,7 +278,7 @@ async def load_bundle(
         await clear_staging(db)
         graph = await graph_keys(db)
         # In a thread, so that the lock's heartbeat keeps beating while a large bundle is checked.
-        bundle, problems = await asyncio.to_thread(validate_bundle, folder, graph.known)
+        bundle, problems = await asyncio.to_thread(validate_bundle, folder, graph.known, check_progress)
         if problems:
             raise BundleInvalid(problems)
         report = ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)

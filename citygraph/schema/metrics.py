@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from citygraph.graph import database
+from citygraph.schema.logs import REQUEST_ID as REQUEST_ID_CONTEXT
 
 MAX_OPERATION_NAMES = 200
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -97,6 +98,9 @@ class RequestMetrics:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
         scope["headers"] = [*headers, (b"x-request-id", request_id.encode())]
+        # For the log lines of this request, uvicorn's access line included (citygraph.schema.logs). Not reset:
+        # uvicorn runs each request in its own task, and the access line is written after the app returns.
+        REQUEST_ID_CONTEXT.set(request_id)
         status = 500
         started = time.perf_counter()
 
