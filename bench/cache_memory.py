@@ -44,7 +44,10 @@ def serve(variant: str, port: int) -> None:
     if variant == "strawberry":
         replace = {BoundedParserCache: ParserCache, BoundedValidationCache: ValidationCache}
         schema.extensions = [replace.get(extension, extension) for extension in schema.extensions]  # type: ignore[misc]
-    settings = Settings(NEO4J_URI=f"bolt://127.0.0.1:{free_port()}", NEO4J_PASSWORD="unused")
+    # Bodies up to 64 MiB: this measures the caches' own bound, not the request-size limit in front of them.
+    settings = Settings(
+        NEO4J_URI=f"bolt://127.0.0.1:{free_port()}", NEO4J_PASSWORD="unused", CITYGRAPH_MAX_BODY_BYTES=64 << 20
+    )
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, loop="uvloop", http="httptools", log_level="error")
 
 

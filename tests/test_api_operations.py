@@ -90,6 +90,7 @@ async def test_unsafe_request_ids_are_replaced(broken: httpx.AsyncClient, caplog
     error = response.json()["errors"][0]
     request_id = error["extensions"]["requestId"]
     assert re.fullmatch(r"[0-9a-f]{16}", request_id)
+    assert response.headers["x-request-id"] == request_id  # one rule: the id echoed is the id in the error
     assert error["message"] == f"Internal error (request id {request_id})"
     if given:
         assert given not in response.text

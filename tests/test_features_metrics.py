@@ -64,3 +64,30 @@ async def test_request_id_on_every_response(client: httpx.AsyncClient):
         assert echoed.headers["x-request-id"] == "trace-42"
     unsafe = await client.get("/healthz", headers={"X-Request-ID": "x" * 200})
     assert re.fullmatch(r"[0-9a-f]{16}", unsafe.headers["x-request-id"])
+
+
+async def test_unsafe_printable_request_ids_are_replaced_too(client: httpx.AsyncClient):
+    """One rule for request ids (logs.safe_request_id): printable but unsafe in logs (`;`, `=`) is replaced."""
+    response = await client.post("/graphql", json={"query": "{ nope }"}, headers={"X-Request-ID": "a;b=c"})
+    echoed = response.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{16}", echoed)
+    safe = await client.post(
+        "/graphql", json={"query": '{ collaborationPartners(boroughCode: "E09000001", limit: 0) { score } }'},
+        headers={"X-Request-ID": "trace-43"},
+    )
+    assert safe.headers["x-request-id"] == "trace-43"
+
+
+async def test_cache_hits_and_misses_are_counted(client: httpx.AsyncClient):
+    query = "query CacheProbe { skills { name } }"
+    before = await scrape(client)
+    for _ in range(3):
+        await gql(client, query)
+    after = await scrape(client)
+    for cache in ("parse", "validation"):
+        hits = value(after, "citygraph_cache_hits_total", cache=cache) - value(before, "citygraph_cache_hits_total", cache=cache)
+        misses = value(after, "citygraph_cache_misses_total", cache=cache) - value(
+            before, "citygraph_cache_misses_total", cache=cache)
+        assert (hits, misses) in ((2, 1), (3, 0)), (cache, hits, misses)  # (3, 0): an earlier test asked it
+        assert value(after, "citygraph_cache_entries", cache=cache) >= 1
+        assert value(after, "citygraph_cache_bytes", cache=cache) > 0

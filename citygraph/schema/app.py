@@ -3,8 +3,6 @@ up), /readyz (Neo4j reachable)."""
 
 import contextlib
 import logging
-import re
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,12 +21,12 @@ from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
 from citygraph.schema import export, graphiql, ical, metrics
 from citygraph.schema.http import GraphQLOverHTTP
+from citygraph.schema.logs import safe_request_id
 from citygraph.schema.schema import schema
 
 log = logging.getLogger("citygraph.api")
 
 TRACE_HEADER = "x-citygraph-trace"
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class Service:
@@ -71,9 +69,8 @@ class CityGraphQL(GraphQLOverHTTP):
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         settings = self.service.settings
-        request_id = request.headers.get("x-request-id", "")
-        if not REQUEST_ID.fullmatch(request_id):  # it goes into logs and error messages: only safe ids
-            request_id = uuid.uuid4().hex[:16]
+        # RequestMetrics has put a safe id in the header already; checked again for apps mounted without it.
+        request_id = safe_request_id(request.headers.get("x-request-id", ""))
         traced = settings.trace or (settings.trace_header and request.headers.get(TRACE_HEADER) == "1")
         return Context(
             db=self.service.db,

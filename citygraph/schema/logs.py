@@ -9,11 +9,19 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import re
+import uuid
 from typing import Any
 
 LOG_FORMATS = ("text", "json")
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("citygraph_request_id", default="-")
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def safe_request_id(given: str) -> str:
+    """The client's X-Request-ID when it is safe to put into logs and error messages, else a new one."""
+    return given if SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
 
 # uvicorn's access records carry these as record.args (uvicorn.protocols.http.*: access_logger.info(...)).
 ACCESS_FIELDS = ("client", "method", "path", "http_version", "status")

@@ -2,8 +2,8 @@
 response.
 
 - `RequestMetrics` (ASGI middleware): every HTTP request's count and latency by method, route template and
-  status. The request id is the client's `X-Request-ID` when it is sane (printable, at most 128 characters),
-  otherwise a new one; it is put back into the request's headers, so the GraphQL context, the error log and
+  status. The request id is the client's `X-Request-ID` when it is safe (`logs.safe_request_id`), otherwise a
+  new one; it is put back into the request's headers, so the GraphQL context, the error log and
   the response all carry the same id.
 - `GraphQLMetrics` (schema extension): operations and their latency by operation name, and errors.
 - Neo4j: every statement's server time and round-trip time by query name (citygraph.graph.database's
@@ -15,10 +15,11 @@ first MAX_OPERATION_NAMES distinct ones; the rest count as "other", so no client
 
 import re
 import time
-import uuid
 from collections.abc import Iterator
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,10 +28,11 @@ from strawberry.extensions import SchemaExtension
 
 from citygraph.graph import database
 from citygraph.schema.logs import REQUEST_ID as REQUEST_ID_CONTEXT
+from citygraph.schema.logs import safe_request_id
+from citygraph.schema.caches import PARSE_CACHE, VALIDATION_CACHE
 
 MAX_OPERATION_NAMES = 200
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
-REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 HTTP_REQUESTS = Counter("citygraph_http_requests", "HTTP requests", ["method", "route", "status"])
@@ -49,6 +51,25 @@ NEO4J_LATENCY = Histogram(
 )
 
 _operation_names: set[str] = set()
+
+
+class CacheMetrics(Collector):
+    """The parser and validation caches' own counters, read when /metrics is scraped (nothing on the hot path)."""
+
+    def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
+        hits = CounterMetricFamily("citygraph_cache_hits", "Parser/validation cache hits", labels=["cache"])
+        misses = CounterMetricFamily("citygraph_cache_misses", "Parser/validation cache misses", labels=["cache"])
+        entries = GaugeMetricFamily("citygraph_cache_entries", "Documents held", labels=["cache"])
+        size = GaugeMetricFamily("citygraph_cache_bytes", "Estimated memory held", labels=["cache"])
+        for name, cache in (("parse", PARSE_CACHE), ("validation", VALIDATION_CACHE)):
+            hits.add_metric([name], cache.hits)
+            misses.add_metric([name], cache.misses)
+            entries.add_metric([name], cache.entries)
+            size.add_metric([name], cache.bytes)
+        yield from (hits, misses, entries, size)
+
+
+REGISTRY.register(CacheMetrics())
 
 
 def operation_label(name: str | None) -> str:
@@ -96,7 +117,7 @@ class RequestMetrics:
             return
         headers = [(key, value) for key, value in scope["headers"] if key != b"x-request-id"]
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+        request_id = safe_request_id(given)
         scope["headers"] = [*headers, (b"x-request-id", request_id.encode())]
         # For the log lines of this request, uvicorn's access line included (citygraph.schema.logs). Not reset:
         # uvicorn runs each request in its own task, and the access line is written after the app returns.
