@@ -30,6 +30,7 @@ class Settings(BaseSettings):
 
     trace: bool = Field(default=False, alias="CITYGRAPH_TRACE")
     trace_header: bool = Field(default=False, alias="CITYGRAPH_TRACE_HEADER")
+    otel: bool = Field(default=False, alias="CITYGRAPH_OTEL")  # OpenTelemetry spans (citygraph/schema/tracing.py)
     max_page_size: int = Field(default=100, ge=1, le=10_000, alias="CITYGRAPH_MAX_PAGE_SIZE")
     # Neo4j stops a read running longer (a transaction timeout): no request can hold the database. Writes
     # (imports: thousands of rows a batch, slower on a busy machine) get their own, wider bound.

@@ -19,7 +19,7 @@ from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
-from citygraph.schema import export, graphiql, ical, metrics
+from citygraph.schema import export, graphiql, ical, metrics, tracing
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.logs import safe_request_id
 from citygraph.schema.schema import schema
@@ -129,7 +129,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *metrics.ROUTES,  # /metrics (docs/operations.md)
         ],
         lifespan=lifespan,
-        middleware=[Middleware(metrics.RequestMetrics)],  # request count/latency, X-Request-ID on every response
+        # Request count/latency and X-Request-ID on every response; OpenTelemetry spans when CITYGRAPH_OTEL=1.
+        middleware=[Middleware(metrics.RequestMetrics), *tracing.middleware(settings)],
     )
     app.state.service = service
     return app
