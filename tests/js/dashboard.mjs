@@ -3,14 +3,10 @@
 // (tests/test_dashboard_browser.py compares it with the API). Screenshots go to SCREENSHOT_DIR.
 // Usage: node tests/js/dashboard.mjs BASE_URL SCREENSHOT_DIR AS_OF [--bench N]
 //   --bench N: only load each view N times and report the times (bench/dashboard.py).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const require = createRequire(join(fileURLToPath(import.meta.url), "..", "..", "..", "web", "package.json"));
-const { chromium } = require("playwright-core");
+import { openOfflineBrowser } from "./offline_browser.mjs";
 
 const [base, shots, asOf, flag, count] = process.argv.slice(2);
 if (!base || !shots || !asOf) {
@@ -18,8 +14,6 @@ if (!base || !shots || !asOf) {
   process.exit(2);
 }
 const bench = flag === "--bench" ? Math.max(1, Number(count) || 3) : 0;
-const executablePath = process.env.CITYGRAPH_CHROMIUM || "/usr/bin/chromium";
-const LOCAL = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -36,18 +30,8 @@ export const VIEWS = {
   skills: "/skills?skill=Cyber+security",
 };
 
-const report = { requests: [], aborted: [], external: [], consoleErrors: [], pageErrors: [], views: {}, timings: {} };
-const userDataDir = mkdtempSync(join(tmpdir(), "citygraph-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  acceptDownloads: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  viewport: DESKTOP,
-});
-
-const page = context.pages()[0] || (await context.newPage());
+const { page, report, close } = await openOfflineBrowser({ viewport: DESKTOP, acceptDownloads: true });
+Object.assign(report, { views: {}, timings: {} });
 
 // The first visit loads the page; later ones move inside the app as a click on a link does (faster), unless
 // `reload` (the benchmark measures full loads).
@@ -82,28 +66,6 @@ const texts = (selector, attribute) =>
 const graphiqlLinks = () => page.$$eval("a.graphiql", (links) => links.map((a) => a.getAttribute("href")));
 
 try {
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    const { hostname, protocol } = new URL(url);
-    if ((protocol === "http:" || protocol === "https:" || protocol === "ws:") && !LOCAL.has(hostname)) {
-      report.aborted.push(url);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
-  context.on("request", (request) => {
-    const url = request.url();
-    report.requests.push(`${request.method()} ${url.length > 200 ? url.slice(0, 200) + "…" : url}`);
-    const { hostname, protocol } = new URL(url);
-    if (protocol !== "data:" && protocol !== "blob:" && !LOCAL.has(hostname)) report.external.push(url);
-  });
-  page.on("websocket", (ws) => {
-    if (!LOCAL.has(new URL(ws.url()).hostname)) report.external.push(ws.url());
-  });
-  page.on("console", (message) => {
-    if (message.type() === "error") report.consoleErrors.push(`${page.url()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => report.pageErrors.push(`${page.url()}: ${error}`));
 
   if (bench) {
     for (const [name, path] of Object.entries(VIEWS)) {
@@ -235,7 +197,6 @@ try {
   report.error = String(error && error.stack ? error.stack : error);
   await page.screenshot({ path: join(shots, "failure.png") }).catch(() => {});
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 console.log(JSON.stringify(report, null, 2));

@@ -1,70 +1,21 @@
 // Drives the service's GraphiQL in headless Debian Chromium (playwright-core, no downloaded browser) with
 // every request to a host other than 127.0.0.1/localhost aborted, and prints what happened as JSON.
 // Usage: node tests/js/graphiql.mjs BASE_URL SCREENSHOT_DIR   (BASE_URL like http://127.0.0.1:8000)
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const require = createRequire(join(fileURLToPath(import.meta.url), "..", "..", "..", "web", "package.json"));
-const { chromium } = require("playwright-core");
+import { openOfflineBrowser } from "./offline_browser.mjs";
 
 const [base, shots] = process.argv.slice(2);
 if (!base || !shots) {
   console.error("usage: node graphiql.mjs BASE_URL SCREENSHOT_DIR");
   process.exit(2);
 }
-const executablePath = process.env.CITYGRAPH_CHROMIUM || "/usr/bin/chromium";
 const QUERY = "query BoroughNames { boroughs { name } }";
-const LOCAL = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
-const report = { requests: [], aborted: [], external: [], consoleErrors: [], pageErrors: [], steps: {} };
-const userDataDir = mkdtempSync(join(tmpdir(), "citygraph-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-  viewport: { width: 1400, height: 900 },
-});
+const { page, report, close } = await openOfflineBrowser({ viewport: { width: 1400, height: 900 } });
+report.steps = {};
 
 try {
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    const { hostname, protocol } = new URL(url);
-    if ((protocol === "http:" || protocol === "https:" || protocol === "ws:") && !LOCAL.has(hostname)) {
-      report.aborted.push(url);
-      return route.abort("blockedbyclient");
-    }
-    return route.continue();
-  });
-  context.on("request", (request) => {
-    const url = request.url();
-    report.requests.push(`${request.method()} ${url.length > 200 ? url.slice(0, 200) + "…" : url}`);
-    const { hostname, protocol } = new URL(url);
-    if (protocol !== "data:" && protocol !== "blob:" && !LOCAL.has(hostname)) report.external.push(url);
-  });
-  // WebSockets are not routed by page.route: record them too.
-  context.on("page", (page) => page.on("websocket", (ws) => report.external.push(ws.url())));
-
-  const page = context.pages()[0] || (await context.newPage());
-  page.on("websocket", (ws) => {
-    if (!LOCAL.has(new URL(ws.url()).hostname)) report.external.push(ws.url());
-  });
-  page.on("console", (message) => {
-    if (message.type() === "error") report.consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (error) => report.pageErrors.push(String(error)));
-
   const editorValue = (selector) =>
     page.evaluate((sel) => document.querySelector(`${sel} .CodeMirror`)?.CodeMirror.getValue() ?? null, selector);
 
@@ -131,10 +82,8 @@ try {
 } catch (error) {
   report.ok = false;
   report.error = String(error && error.stack ? error.stack : error);
-  const page = context.pages()[0];
-  if (page) await page.screenshot({ path: join(shots, "graphiql-failure.png") }).catch(() => {});
+  await page.screenshot({ path: join(shots, "graphiql-failure.png") }).catch(() => {});
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 console.log(JSON.stringify(report, null, 2));

@@ -1,29 +1,15 @@
 // GraphiQL's tabs with the explorer plugin open (issue 12): a new tab must show its own query, and the
 // previous tab must keep its own. Prints what the editors held at each step as JSON.
 // Usage: node tests/js/graphiql_tabs.mjs BASE_URL SCREENSHOT_DIR
-import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const require = createRequire(join(fileURLToPath(import.meta.url), "..", "..", "..", "web", "package.json"));
-const { chromium } = require("playwright-core");
+import { openOfflineBrowser } from "./offline_browser.mjs";
 
 const [base, shots] = process.argv.slice(2);
-const executablePath = process.env.CITYGRAPH_CHROMIUM || "/usr/bin/chromium";
 const FIRST = "query First { skills { name } }";
-const report = { pageErrors: [], steps: {} };
-const userDataDir = mkdtempSync(join(tmpdir(), "citygraph-chromium-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath,
-  headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  viewport: { width: 1400, height: 900 },
-});
+const { page, report, close } = await openOfflineBrowser({ viewport: { width: 1400, height: 900 } });
+report.steps = {};
 try {
-  const page = context.pages()[0] || (await context.newPage());
-  page.on("pageerror", (error) => report.pageErrors.push(String(error)));
   const query = () => page.evaluate(() => document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue());
   const activeTitle = () => page.$eval(".graphiql-tab-active .graphiql-tab-button", (tab) => tab.textContent.trim());
   const settle = () => page.waitForTimeout(1500); // longer than GraphiQL's and the explorer's debounces
@@ -92,7 +78,6 @@ try {
   report.ok = false;
   report.error = String(error && error.stack ? error.stack : error);
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await close();
 }
 console.log(JSON.stringify(report, null, 2));
