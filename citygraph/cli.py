@@ -275,8 +275,7 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
             report = _import_refused("load", settings, work)
     except BundleInvalid as invalid:
-        for problem in invalid.problems:
-            err(str(problem))
+        _print_problems(invalid.problems)
         err(f"citygraph load: {len(invalid.problems)} problem(s) in {args.path}; nothing was written")
         return 1
     if isinstance(report, int):
