@@ -41,7 +41,7 @@ async def suppliers(db: Database) -> Database:
 
 async def snapshot(db: Database) -> list[Any]:
     """Every node and relationship with all properties (updatedAt too), in a stable order."""
-    nodes = await db.run_text("MATCH (n) RETURN labels(n) AS l, properties(n) AS p ORDER BY p.code, p.id, p.name")
+    nodes = await db.run_text("MATCH (n) WHERE NOT n:GraphVersion RETURN labels(n) AS l, properties(n) AS p ORDER BY p.code, p.id, p.name")
     rels = await db.run_text(
         "MATCH (a)-[r]->(b) RETURN type(r) AS t, coalesce(a.code, a.id, a.name) AS a, "
         "coalesce(b.code, b.id, b.name) AS b, properties(r) AS p ORDER BY t, a, b"

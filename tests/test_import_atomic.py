@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 
 from citygraph.cli import main
-from citygraph.graph import demo
+from citygraph.graph import demo, ocds, version
 from citygraph.graph.database import Connection, Database
+from citygraph.graph.bundle import BundleInvalid
 from citygraph.graph.importer import load_bundle
 from citygraph.graph.reference import seed
-from citygraph.graph.settings import get_settings
+from citygraph.graph.settings import DEFAULT_IT_CPV_PREFIXES, get_settings
 from tests.graph_checksum import graph_checksum
 
 UPDATED_AT = frozenset({"updatedAt"})
@@ -306,4 +307,26 @@ async def test_cli_commands_refuse_while_another_import_holds_the_lock(
         assert await asyncio.to_thread(main, ["load", str(sample), "--dry-run"]) == 0  # writes nothing: no lock
     finally:
         get_settings.cache_clear()
-    assert await db.run_text("MATCH (n) WHERE NOT n:ImportLock RETURN count(n) AS n") == [{"n": 0}]
+    assert await db.run_text("MATCH (n) WHERE NOT n:ImportLock AND NOT n:GraphVersion RETURN count(n) AS n") == [{"n": 0}]
+
+
+async def test_every_import_moves_the_graph_version_and_a_failed_one_does_not(db: Database, tmp_path: Path):
+    """Caches depend on it: the version moves in the import's own transaction (citygraph/graph/version.py)."""
+    sample = Path(__file__).parent / "bundles" / "inner-london-sample"
+    ocds_file = Path(__file__).parent / "fixtures" / "ocds" / "contracts_finder_releases.json"
+    before = await version.current(db)
+    await load_bundle(db, sample)
+    after_load = await version.current(db)
+    assert after_load == before + 1
+    await ocds.load(db, [ocds.read_file(ocds_file, DEFAULT_IT_CPV_PREFIXES)], progress=lambda _: None)
+    after_ocds = await version.current(db)
+    assert after_ocds == after_load + 1
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in sample.iterdir():
+        (broken / path.name).write_bytes(path.read_bytes())
+    with (broken / "contracts.csv").open("a", encoding="utf-8") as handle:
+        handle.write("not,a,valid,row\n")
+    with pytest.raises(BundleInvalid):
+        await load_bundle(db, broken)
+    assert await version.current(db) == after_ocds

@@ -39,7 +39,7 @@ def write(folder: Path, file: str, text: str) -> None:
 
 async def dump(db: Database) -> tuple[list[str], list[str]]:
     """Every node and relationship with all its properties, in a stable order."""
-    nodes = await db.run_text("MATCH (n) RETURN labels(n) AS labels, properties(n) AS properties")
+    nodes = await db.run_text("MATCH (n) WHERE NOT n:GraphVersion RETURN labels(n) AS labels, properties(n) AS properties")
     relationships = await db.run_text(
         "MATCH (a)-[r]->(b) RETURN properties(a) AS a, type(r) AS type, properties(r) AS properties, properties(b) AS b"
     )
@@ -48,13 +48,13 @@ async def dump(db: Database) -> tuple[list[str], list[str]]:
 
 async def counts(db: Database) -> tuple[int, int]:
     [row] = await db.run_text(
-        "CALL () { MATCH (n) RETURN count(n) AS n } OPTIONAL MATCH ()-[r]->() RETURN n, count(r) AS r"
+        "CALL () { MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) AS n } OPTIONAL MATCH ()-[r]->() RETURN n, count(r) AS r"
     )
     return row["n"], row["r"]
 
 
 async def nodes_by_key(db: Database) -> dict[str, dict]:
-    rows = await db.run_text("MATCH (n) RETURN coalesce(n.code, n.id, n.name) AS key, n {.*} AS n")
+    rows = await db.run_text("MATCH (n) WHERE NOT n:GraphVersion RETURN coalesce(n.code, n.id, n.name) AS key, n {.*} AS n")
     return {row["key"]: row for row in rows}
 
 

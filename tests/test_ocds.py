@@ -220,7 +220,7 @@ async def contracts_of(db: Database) -> dict[str, dict[str, Any]]:
 
 
 async def snapshot(db: Database) -> list[Any]:
-    nodes = await db.run_text("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p ORDER BY p.code, p.id, p.name")
+    nodes = await db.run_text("MATCH (n) WHERE NOT n:GraphVersion RETURN labels(n) AS labels, properties(n) AS p ORDER BY p.code, p.id, p.name")
     rels = await db.run_text(
         """MATCH (a)-[r]->(b)
            RETURN type(r) AS type, coalesce(a.code, a.id, a.name) AS a, coalesce(b.code, b.id, b.name) AS b,
@@ -291,7 +291,7 @@ async def test_loading_twice_changes_nothing(db: Database, cli_env: None):
     assert await snapshot(db) == first  # updatedAt included: nothing changed, nothing was touched
 
     missing = await db.run_text(
-        """CALL () { MATCH (n) RETURN n AS x UNION MATCH ()-[r]->() RETURN r AS x }
+        """CALL () { MATCH (n) WHERE NOT n:GraphVersion RETURN n AS x UNION MATCH ()-[r]->() RETURN r AS x }
            WITH x WHERE x.source IS NULL OR x.updatedAt IS NULL RETURN count(x) AS n"""
     )
     assert missing == [{"n": 0}]
@@ -330,7 +330,7 @@ async def test_broken_files_fail_clearly_and_write_nothing(
     assert await load_ocds(CF, broken) == 1
     error = capsys.readouterr().err
     assert str(broken) in error and message in error
-    assert await db.run_text("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+    assert await db.run_text("MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) AS n") == [{"n": 0}]
 
 
 async def test_missing_file_fails_clearly(db: Database, cli_env: None, tmp_path: Path, capsys):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from neo4j.exceptions import DriverError, Neo4jError
 
+from citygraph.graph import version
 from citygraph.graph.database import Database, Row, WriteTransaction
 from citygraph.graph.settings import get_settings
 
@@ -110,6 +111,9 @@ class ImportLock:
             raise ImportLockLost(
                 "this import's lock expired and another import took it over; nothing was written, load again"
             )
+        # Every import ends here, in its own final transaction: the graph version moves with its data, so
+        # cached responses (in every API process) are stale exactly from the import's commit.
+        await version.bump(tx)
 
     async def release(self) -> None:
         await self.stop_heartbeat()

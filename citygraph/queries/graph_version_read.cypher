@@ -1,0 +1,2 @@
+MATCH (v:GraphVersion {id: 'graph'})
+RETURN v.version AS version
