@@ -162,16 +162,19 @@ def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
     async def work(db: Database) -> bool:
         if not await db.read("ocds_councils"):
             await seed(db)
-        if not await db.read("boroughs_by_code", keys=[code]):
-            return False
-        register.match_suppliers(data, await register.known_suppliers(db))
-        if not args.dry_run:
-            await register.write_register(db, data)
-        return True
+        return await register.load_register(db, data, dry_run=args.dry_run, wait=args.wait, on_wait=err)
 
-    if not with_db(settings, work):
+    try:
+        found = _import_refused("load-register", settings, work)
+    except register.RegisterError as error:
+        _print_problems(error.problems)
+        err(f"citygraph load-register: {path} cannot be imported; nothing was written")
+        return 1
+    if found is False:
         err(f"citygraph load-register: no borough with code {code} in the graph; nothing was written")
         return 1
+    if found is not True:  # the exit status of a refusal (bool is an int too: hence `is`)
+        return found
     print(data.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
     return 0
 
@@ -190,19 +193,17 @@ def cmd_enrich_companies(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
 
     async def work(db: Database) -> tuple[companies.CompaniesData, int]:
-        wanted = await companies.wanted_numbers(db)
-        # The whole file is read (streamed) and checked before anything is written.
-        data = companies.read_companies(path, wanted, as_of, progress=err)
-        if not args.dry_run:
-            await companies.write_companies(db, data)
-        return data, len(wanted)
+        return await companies.enrich(db, path, as_of, dry_run=args.dry_run, wait=args.wait, progress=err)
 
     try:
-        data, wanted = with_db(settings, work)
+        result = _import_refused("enrich-companies", settings, work)
     except companies.CompaniesFileError as error:
         _print_problems(error.problems)
         err(f"citygraph enrich-companies: {path} cannot be read; nothing was written")
         return 1
+    if isinstance(result, int):
+        return result
+    data, wanted = result
     _print_problems(data.problems)
     print(data.summary(wanted) + (" (dry run: nothing written)" if args.dry_run else ""))
     return 0
@@ -470,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     load_register.add_argument("--strict", action="store_true", help="write nothing when any row has a problem")
     load_register.add_argument("--dry-run", action="store_true", help="read and check only, write nothing")
     load_register.add_argument("--source", help='the source recorded on what is written; default "register:<file>"')
+    load_register.add_argument("--wait", action="store_true", help=WAIT_HELP)
     enrich = add(
         "enrich-companies",
         cmd_enrich_companies,
@@ -478,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     enrich.add_argument("file", metavar="FILE", help="BasicCompanyData….csv, or the .zip Companies House publishes")
     enrich.add_argument("--date", help="date of the snapshot (YYYY-MM-DD); default: the date in the file name or today")
     enrich.add_argument("--dry-run", action="store_true", help="read and match only, write nothing")
+    enrich.add_argument("--wait", action="store_true", help=WAIT_HELP)
     load_ocds.add_argument("--wait", action="store_true", help=WAIT_HELP)
     add("stats", cmd_stats, "node counts per label, relationship counts per type").add_argument(
         "--json", action="store_true", help="machine-readable output"

@@ -3,9 +3,10 @@
 `citygraph enrich-companies FILE` (docs/real-data.md).
 
 The file holds every live UK company (about 5 million rows, 2.5 GB), so it is streamed: only the rows of
-suppliers the graph knows by company number are kept. Its header has a leading space on some names
-(" CompanyNumber"); names are compared stripped. `read_companies` needs no database besides the numbers
-it is given; `write_companies` is the one place that writes.
+suppliers the graph knows by company number are kept, so what is written is at most one row per such
+supplier and fits one transaction. Its header has a leading space on some names (" CompanyNumber"); names
+are compared stripped. `read_companies` needs no database besides the numbers it is given; `enrich` is
+the one place that writes: under the import lock, in one transaction.
 
 SME from the accounts category (the size the company filed as; Companies Act 2006 thresholds):
 MICRO ENTITY, SMALL, MEDIUM, TOTAL EXEMPTION SMALL/FULL, UNAUDITED ABRIDGED → SME; FULL, GROUP → not an
@@ -13,9 +14,11 @@ SME. Any other category (DORMANT, NO ACCOUNTS FILED, subsidiaries' exemptions �
 so the supplier's `sme` is left as it was.
 """
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -25,7 +28,8 @@ from pathlib import Path
 from typing import TextIO
 
 from citygraph.graph.bundle import NO_COLUMN, BundleInvalid, Problem
-from citygraph.graph.database import Database, Row
+from citygraph.graph.database import Database, Row, WriteTransaction
+from citygraph.graph.importlock import import_lock
 
 REQUIRED = ("CompanyNumber", "CompanyStatus", "Accounts.AccountCategory")
 SIC_COLUMNS = tuple(f"SICCode.SicText_{n}" for n in range(1, 5))
@@ -150,8 +154,38 @@ async def wanted_numbers(db: Database) -> set[str]:
     return {row["companyNumber"] for row in await db.read("companies_supplier_numbers")}
 
 
-async def write_companies(db: Database, data: CompaniesData) -> None:
+BATCH_SIZE = 5000  # rows per statement, as the other importers
+
+
+async def write_companies(tx: WriteTransaction, data: CompaniesData) -> None:
     """Sets status, SIC codes and (where the accounts category tells) sme on every supplier with each company
     number, with the source and date of the Companies House file; idempotent."""
-    await db.write("companies_enrich", rows=list(data.companies.values()), source=data.source, asOf=data.as_of)
+    rows = list(data.companies.values())
+    for start in range(0, len(rows), BATCH_SIZE):
+        await tx.run("companies_enrich", rows=rows[start : start + BATCH_SIZE], source=data.source, asOf=data.as_of)
 
+
+async def enrich(
+    db: Database,
+    path: Path,
+    as_of: dt.date | None = None,
+    *,
+    dry_run: bool = False,
+    wait: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[CompaniesData, int]:
+    """Reads the file for the graph's company numbers and writes what it found, all or nothing: under the
+    import lock (graph/importlock.py) from before the numbers are read until the one transaction commits,
+    like `load`. Returns the data and how many company numbers were looked for. Raises ImportLocked when
+    another import runs (or waits for it with `wait`), CompaniesFileError when the file is unusable."""
+    if dry_run:
+        wanted = await wanted_numbers(db)
+        return await asyncio.to_thread(read_companies, path, wanted, as_of, progress), len(wanted)
+    async with import_lock(db, f"enrich-companies {os.path.realpath(path)}", wait=wait, on_wait=progress) as lock:
+        wanted = await wanted_numbers(db)
+        # In a thread, so that the lock's heartbeat keeps beating while the 2.5 GB file streams by.
+        data = await asyncio.to_thread(read_companies, path, wanted, as_of, progress)
+        async with db.transaction() as tx:
+            await write_companies(tx, data)
+            await lock.release_in(tx)
+    return data, len(wanted)

@@ -7,19 +7,22 @@ header names onto the register's fields (synonyms, any case and punctuation), pa
 `£1,234.56`) and keeps the IT contracts, as `load-ocds` does: by CPV code, or by keywords in the title,
 description and ProClass category when the row has no CPV code. Problems come back as
 `file:row: column: message`; a file that cannot be read, or lacks a required column, gives nothing to write.
-`write_register` is the one place that writes what was read.
+`load_register` is the one place that writes what was read: under the import lock, in one transaction.
 """
 
 import datetime as dt
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from citygraph.graph.bundle import NO_COLUMN, BundleInvalid, Problem, _read_table
-from citygraph.graph.database import Database, Row
+from citygraph.graph.database import Database, Row, WriteTransaction
+from citygraph.graph.importlock import import_lock
 from citygraph.graph.ocds import slug
+from citygraph.graph.settings import get_settings
 
 # Field -> header names councils use for it, compared after `_header_key` (case, spaces, punctuation).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -345,7 +348,48 @@ async def known_suppliers(db: Database) -> list[Row]:
     return await db.read("register_known_suppliers")
 
 
-async def write_register(db: Database, data: RegisterData) -> None:
+BATCH_SIZE = 5000  # rows per statement, as the other importers
+
+
+async def write_register(tx: WriteTransaction, data: RegisterData) -> None:
     """Writes suppliers, then contracts AWARDED by the borough and WITH their supplier; idempotent."""
-    await db.write("register_suppliers", rows=list(data.suppliers.values()), source=data.source)
-    await db.write("register_contracts", rows=contract_rows(data), source=data.source)
+    for query, rows in (("register_suppliers", list(data.suppliers.values())),
+                        ("register_contracts", contract_rows(data))):
+        for start in range(0, len(rows), BATCH_SIZE):
+            await tx.run(query, rows=rows[start : start + BATCH_SIZE], source=data.source)
+
+
+async def load_register(
+    db: Database,
+    data: RegisterData,
+    *,
+    dry_run: bool = False,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
+) -> bool:
+    """Matches the register's suppliers against the graph's and writes it, all or nothing: under the import
+    lock (graph/importlock.py) from before the suppliers are read until the one transaction commits, like
+    `load` and `load-ocds`. False, having written nothing, when the graph has no borough with the data's
+    code. Raises ImportLocked when another import runs (or waits for it with `wait`), and RegisterError
+    when the file has more to write than one transaction may hold."""
+    limit = get_settings().import_max_transaction_rows
+    if len(data.contracts) > limit:
+        # A register holds one council's contracts over £5,000, a few thousand rows: a file this large is not
+        # one register, and staging it (as `load` does for bundles) would be code no real file needs.
+        message = (f"{len(data.contracts):,} contracts to write, more than the {limit:,} rows an import writes in "
+                   "one transaction (CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS); split the file")
+        raise RegisterError([Problem(data.path.name, 0, NO_COLUMN, message)])
+    if dry_run:
+        if not await db.read("boroughs_by_code", keys=[data.borough_code]):
+            return False
+        match_suppliers(data, await known_suppliers(db))
+        return True
+    holder = f"load-register {os.path.realpath(data.path)} for {data.borough_code}"
+    async with import_lock(db, holder, wait=wait, on_wait=on_wait) as lock:
+        if not await db.read("boroughs_by_code", keys=[data.borough_code]):
+            return False
+        match_suppliers(data, await known_suppliers(db))
+        async with db.transaction() as tx:
+            await write_register(tx, data)
+            await lock.release_in(tx)
+    return True
