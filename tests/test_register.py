@@ -145,3 +145,33 @@ async def test_strict_and_unusable_files_write_nothing(suppliers: Database, cli,
 )
 def test_it_keywords_for_rows_without_cpv(title: str, it: bool):
     assert _is_it({"title": title, "cpvCodes": []}, DEFAULT_IT_CPV_PREFIXES) is it
+
+
+REGISTER_FIELDS = """reference title description department valueGbp annualValueGbp startDate endDate maxExtensionDate
+  reviewDate extensionOptions cpvCodes proclass supplier { id sme vcse }"""
+
+
+async def test_the_api_shows_every_register_field(suppliers: Database, cli, client):
+    assert await cli("load-register", MERTON_FILE, "--borough", MERTON) == 0
+    query = f"""{{ a: contract(id: "register:E09000024:MER-ICT-0001") {{ {REGISTER_FIELDS} }}
+                   b: contract(id: "register:E09000024:MER-ICT-0002") {{ {REGISTER_FIELDS} }}
+                   c: contract(id: "register:E09000024:MER-ICT-0004") {{ {REGISTER_FIELDS} }} }}"""
+    found = await data(client, query)
+    assert found["a"] == {
+        "reference": "MER-ICT-0001", "title": "Revenues and benefits system support",
+        "description": "Support and maintenance of the revenues and benefits system", "department": "Finance",
+        "valueGbp": 1234567.89, "annualValueGbp": None, "startDate": "2024-04-01",
+        # the current end date and the end date with every extension taken, apart
+        "endDate": "2027-03-31", "maxExtensionDate": "2029-03-31", "reviewDate": "2026-09-30",
+        "extensionOptions": "2 x 12 months", "cpvCodes": ["48000000"],
+        "proclass": None, "supplier": {"id": "SUP-CORV", "sme": False, "vcse": None},
+    }
+    assert (found["b"]["proclass"], found["b"]["annualValueGbp"], found["b"]["cpvCodes"]) == (
+        "Information & Communication Technology", 16000.0, [])
+    assert (found["b"]["maxExtensionDate"], found["b"]["reviewDate"]) == (None, None)
+    assert found["c"]["supplier"] == {"id": "GB-COH-09999999", "sme": True, "vcse": True}
+    # A contract that no register wrote has none of these facts: null, not an error.
+    other = await data(client, "{ contracts(first: 1, where: {boroughCode: \"E09000007\"}) { edges { node {"
+                                " reference department annualValueGbp reviewDate extensionOptions proclass } } } }")
+    assert other["contracts"]["edges"][0]["node"] == dict.fromkeys(
+        ["reference", "department", "annualValueGbp", "reviewDate", "extensionOptions", "proclass"])

@@ -117,10 +117,11 @@ class Supplier:
     name: str
     sme: bool
     company_number: str | None
+    vcse: bool | None = None  # as a contracts register says (graph/register.py); None when none does
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "Supplier":
-        return cls(row["id"], row["name"], bool(row.get("sme")), row.get("companyNumber"))
+        return cls(row["id"], row["name"], bool(row.get("sme")), row.get("companyNumber"), row.get("vcse"))
 
 
 @dataclass(slots=True)
@@ -182,10 +183,19 @@ class Contract:
     end_date: dt.date | None
     max_extension_date: dt.date | None
     source: str
+    # What a council's contracts register states (graph/register.py); None where the source does not say.
+    reference: str | None = None
+    description: str | None = None
+    department: str | None = None
+    annual_value_gbp: float | None = None
+    review_date: dt.date | None = None
+    extension_options: str | None = None
+    cpv_codes: list[str] | None = None
+    proclass: str | None = None
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> "Contract":
-        value = row.get("valueGbp")
+        value, annual = row.get("valueGbp"), row.get("annualValueGbp")
         return cls(
             row["id"],
             row["title"],
@@ -196,6 +206,14 @@ class Contract:
             row.get("endDate"),
             row.get("maxExtensionDate"),
             row.get("source") or "",
+            row.get("reference"),
+            row.get("description"),
+            row.get("department"),
+            None if annual is None else float(annual),
+            row.get("reviewDate"),
+            row.get("extensionOptions"),
+            row.get("cpvCodes"),
+            row.get("proclass"),
         )
 
 

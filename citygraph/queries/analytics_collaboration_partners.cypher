@@ -38,7 +38,7 @@ CALL (a) {
     ORDER BY s.name, s.id
     RETURN collect({
       system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
-                 manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
+                 manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .vcse, .companyNumber}])},
       endsAligned: coalesce(endA + duration({months: 6}) >= endB AND endB + duration({months: 6}) >= endA, false)
     }) AS systems
   }
@@ -52,7 +52,7 @@ CALL (a) {
          AS partnerships
   ORDER BY score DESC, b.name, b.code
   RETURN collect({borough: b {.code, .name, .region}, score: score, systems: systems,
-                  suppliers: [x IN suppliersA WHERE x IN suppliersB | x {.id, .name, .sme, .companyNumber}],
+                  suppliers: [x IN suppliersA WHERE x IN suppliersB | x {.id, .name, .sme, .vcse, .companyNumber}],
                   partnerships: partnerships}) AS partners
 }
 RETURN key, a IS NOT NULL AS found, partners

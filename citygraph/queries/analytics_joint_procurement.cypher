@@ -19,7 +19,8 @@ CALL (missingArea) {
     MATCH (b:Borough)-[:AWARDED]->(c:Contract)-[:COVERS]->(s)
     WHERE c.endDate >= $asOf AND c.endDate <= until
     WITH b, c ORDER BY c.endDate, c.id
-    WITH collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+    WITH collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, .reference, .description,
+         .department, .annualValueGbp, .reviewDate, .extensionOptions, .cpvCodes, .proclass, boroughCode: b.code,
                     supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })})
            AS contracts,
          collect(DISTINCT b) AS boroughs, sum(c.valueGbp) AS total, count(c.valueGbp) AS valued,
@@ -31,7 +32,7 @@ CALL (missingArea) {
   ORDER BY windowStart, s.name, s.id
   RETURN collect({
     system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
-               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
+               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .vcse, .companyNumber}])},
     boroughs: boroughs,
     contracts: contracts,
     windowStart: windowStart,

@@ -15,6 +15,6 @@ CALL (missing) {
   WITH x, collect(b {.code, .name, .region}) AS boroughs
   WHERE size(boroughs) >= $minBoroughs
   ORDER BY size(boroughs) DESC, x.name, x.id
-  RETURN collect({supplier: x {.id, .name, .sme, .companyNumber}, boroughs: boroughs}) AS items
+  RETURN collect({supplier: x {.id, .name, .sme, .vcse, .companyNumber}, boroughs: boroughs}) AS items
 }
 RETURN missing, items

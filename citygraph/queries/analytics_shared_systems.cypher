@@ -11,7 +11,7 @@ CALL (missing) {
   ORDER BY size(boroughs) DESC, s.name, s.id
   RETURN collect({
     system: s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(a) | a {.name, .kind}]),
-               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .companyNumber}])},
+               manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .vcse, .companyNumber}])},
     boroughs: boroughs
   }) AS items
 }

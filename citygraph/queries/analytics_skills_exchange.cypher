@@ -20,7 +20,7 @@ OPTIONAL CALL (k) {
            WITH DISTINCT s
            ORDER BY s.name, s.id
            RETURN s {.id, .name, serviceArea: head([(s)-[:IN_AREA]->(ar) | ar {.name, .kind}]),
-                     manufacturer: head([(s)-[:MADE_BY]->(x) | x {.id, .name, .sme, .companyNumber}])}
+                     manufacturer: head([(s)-[:MADE_BY]->(x) | x {.id, .name, .sme, .vcse, .companyNumber}])}
          } AS systems
 }
 RETURN k {.name, .category} AS skill, mentors, learners, systems

@@ -11,7 +11,7 @@ CALL (missingArea) {
     AND ($serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) })
   WITH x, count(DISTINCT c) AS contractCount, toFloat(coalesce(sum(c.valueGbp), 0)) AS valueGbp
   WITH x, contractCount, valueGbp, CASE WHEN $byValue THEN valueGbp ELSE toFloat(contractCount) END AS amount
-  WITH collect({supplier: x {.id, .name, .sme, .companyNumber}, contractCount: contractCount,
+  WITH collect({supplier: x {.id, .name, .sme, .vcse, .companyNumber}, contractCount: contractCount,
                 valueGbp: valueGbp, amount: amount}) AS rows,
        sum(amount) AS total
   WITH total, COLLECT {

@@ -8,7 +8,8 @@ WHERE ($where.boroughCode IS NULL OR b.code = $where.boroughCode)
   AND ($where.endDateFrom IS NULL OR c.endDate >= $where.endDateFrom)
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
   AND /*filter*/ true
-RETURN c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+RETURN c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, .reference, .description,
+         .department, .annualValueGbp, .reviewDate, .extensionOptions, .cpvCodes, .proclass, boroughCode: b.code,
          supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })} AS item
 ORDER BY /*sort*/ c.endDate, c.id
 SKIP $offset LIMIT $limit

@@ -12,7 +12,8 @@ CALL (key) {
   AND ($where.endDateTo IS NULL OR c.endDate <= $where.endDateTo)
   AND /*filter*/ true
   WITH b, c ORDER BY /*sort*/ c.endDate, c.id SKIP $offset LIMIT $limit
-  RETURN collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, boroughCode: b.code,
+  RETURN collect(c {.id, .title, .valueGbp, .startDate, .endDate, .maxExtensionDate, .source, .reference, .description,
+         .department, .annualValueGbp, .reviewDate, .extensionOptions, .cpvCodes, .proclass, boroughCode: b.code,
          supplierId: head(COLLECT { MATCH (c)-[:WITH]->(x:Supplier) RETURN x.id ORDER BY x.id LIMIT 1 })}) AS items
 }
 RETURN key, items

@@ -1,3 +1,3 @@
 UNWIND $keys AS key
 MATCH (x:Supplier {id: key})
-RETURN key, x {.id, .name, .sme, .companyNumber} AS item
+RETURN key, x {.id, .name, .sme, .vcse, .companyNumber} AS item

@@ -6,7 +6,7 @@ CALL (b) {
   UNION
   MATCH (b)-[:USES]->(:System)-[:MADE_BY]->(s:Supplier) RETURN s
 }
-WITH key, s {.id, .name, .sme, .companyNumber} AS item
+WITH key, s {.id, .name, .sme, .vcse, .companyNumber} AS item
 ORDER BY key, s.name, s.id
 // One row per key: the driver's cost is per record, so a list per key is several times cheaper.
 RETURN key, collect(item) AS items

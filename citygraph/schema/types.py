@@ -259,6 +259,10 @@ class Supplier:
     name: str
     sme: bool
     company_number: str | None
+    vcse: bool | None = strawberry.field(
+        default=None,
+        description="A voluntary, community or social enterprise, as a contracts register says; null when none does.",
+    )
 
     @strawberry.field
     async def provenance(self, info: Ctx) -> Provenance | None:
@@ -355,9 +359,34 @@ class Contract:
     title: str
     value_gbp: float | None = strawberry.field(description="Total contract value in pounds.")
     start_date: dt.date | None
-    end_date: dt.date | None
-    max_extension_date: dt.date | None
+    end_date: dt.date | None = strawberry.field(description="The current end date.")
+    max_extension_date: dt.date | None = strawberry.field(
+        description="The end date if every extension option is taken; null when not known."
+    )
     source: str = strawberry.field(description='Where the record came from, e.g. "survey-2026" or an OCDS ocid.')
+    # What a council's contracts register states (`citygraph load-register`); null where the source is silent.
+    reference: str | None = strawberry.field(
+        default=None, description='The council\'s own contract reference (contracts registers), e.g. "MER-ICT-0001".'
+    )
+    description: str | None = strawberry.field(default=None, description="What is bought (contracts registers).")
+    department: str | None = strawberry.field(
+        default=None, description="The council department responsible (contracts registers)."
+    )
+    annual_value_gbp: float | None = strawberry.field(
+        default=None, description="Annual value in pounds (contracts registers); valueGbp is the value over the "
+        "life of the contract."
+    )  # fmt: skip
+    review_date: dt.date | None = strawberry.field(default=None, description="When the council reviews the contract.")
+    extension_options: str | None = strawberry.field(
+        default=None, description='The register\'s words on extensions, e.g. "2 x 12 months"; maxExtensionDate is '
+        "the end date with all of them taken."
+    )  # fmt: skip
+    cpv_codes: list[str] | None = strawberry.field(
+        default=None, description='CPV codes (8 digits, e.g. "48000000"), from a contracts register or an OCDS award.'
+    )
+    proclass: str | None = strawberry.field(
+        default=None, description="ProClass category (label and/or code) as a contracts register gives it."
+    )
 
     @strawberry.field
     async def provenance(self, info: Ctx) -> Provenance | None:
