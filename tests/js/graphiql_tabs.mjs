@@ -44,6 +44,32 @@ try {
   report.steps.newTab = { title: await activeTitle(), query: await query() };
   await page.screenshot({ path: join(shots, "graphiql-new-tab.png") });
 
+  // The report's exact steps: with the explorer open, "+" and at once tick a field in the explorer. The new
+  // tab's query must grow, not the previous tab's query be written into the new tab.
+  await page.click(".graphiql-tab-add");
+  // The root field (the last "skills": Borough's own, under the expanded "boroughs", comes first).
+  await page.locator(".graphiql-plugin").getByText("skills", { exact: true }).last().click();
+  await settle();
+  report.steps.tickInNewTab = { title: await activeTitle(), query: await query() };
+
+  // A tab whose text does not parse: after switching away and back, the explorer says so instead of
+  // showing the query of the tab seen before.
+  await page.click(".graphiql-query-editor .CodeMirror");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type("query Broken { 1", { delay: 5 }); // the editor closes the brace: still no parse
+  await page.keyboard.press("Escape");
+  await settle();
+  const brokenIndex = (await page.$$eval(".graphiql-tab .graphiql-tab-button", (tabs) => tabs.length)) - 1;
+  await page.locator(".graphiql-tab .graphiql-tab-button", { hasText: "First" }).first().click();
+  await settle();
+  await page.locator(".graphiql-tab .graphiql-tab-button").nth(brokenIndex).click();
+  await settle();
+  report.steps.brokenTab = {
+    query: await query(),
+    explorer: await page.evaluate(() => document.querySelector(".graphiql-plugin")?.innerText.trim()),
+  };
+
   // Back to the first: still FIRST.
   const titles = await page.$$eval(".graphiql-tab .graphiql-tab-button", (tabs) => tabs.map((t) => t.textContent.trim()));
   report.steps.titles = titles;
