@@ -13,10 +13,13 @@ CHROMIUM ?= $(or $(CITYGRAPH_CHROMIUM),/usr/bin/chromium)
 
 install: $(VENV)/.installed $(LAUNCHER_JAR) $(NPM_STAMP)
 
+# pip shows what the build backend warns; setuptools' "Editable installation" note (its import finder: mind
+# folders named like the package) is information, not a problem. Only that message is filtered: other
+# warnings and every error still print (tests/test_packaging.py).
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install -q -e '.[test]'
 	touch $@
 
 $(LAUNCHER_JAR): $(LAUNCHER_SRC)
