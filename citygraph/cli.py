@@ -159,22 +159,23 @@ def cmd_load_register(args: argparse.Namespace, settings: Settings) -> int:
         err(f"citygraph load-register: rows with problems in {path} and --strict; nothing was written")
         return 1
 
-    async def work(db: Database) -> bool:
+    async def work(db: Database) -> register.RegisterData | None:
         if not await db.read("ocds_councils"):
             await seed(db)
-        return await register.load_register(db, data, dry_run=args.dry_run, wait=args.wait, on_wait=err)
+        found = await register.load_register(db, data, dry_run=args.dry_run, wait=args.wait, on_wait=err)
+        return data if found else None
 
     try:
-        found = _import_refused("load-register", settings, work)
+        loaded = _import_refused("load-register", settings, work)
     except register.RegisterError as error:
         _print_problems(error.problems)
         err(f"citygraph load-register: {path} cannot be imported; nothing was written")
         return 1
-    if found is False:
+    if isinstance(loaded, int):
+        return loaded
+    if loaded is None:
         err(f"citygraph load-register: no borough with code {code} in the graph; nothing was written")
         return 1
-    if found is not True:  # the exit status of a refusal (bool is an int too: hence `is`)
-        return found
     print(data.summary() + (" (dry run: nothing written)" if args.dry_run else ""))
     return 0
 
