@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
+import limits
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -47,6 +48,17 @@ class Settings(BaseSettings):
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"
     )
+    # Mutations per signed-in caller, "N/second|minute|hour|day" (docs/writing.md#rate-limit).
+    write_rate: str = Field(default="60/minute", alias="CITYGRAPH_WRITE_RATE")
+
+    @field_validator("write_rate")
+    @classmethod
+    def _check_write_rate(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f'must be a rate like "60/minute" (got {value!r})') from None
+        return value
 
     @field_validator("it_cpv_prefixes", mode="before")
     @classmethod

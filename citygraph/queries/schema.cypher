@@ -23,4 +23,7 @@ CREATE INDEX staged_system_id IF NOT EXISTS FOR (n:StagedSystem) ON (n.id);
 CREATE INDEX staged_skill_name IF NOT EXISTS FOR (n:StagedSkill) ON (n.name);
 // search (citygraph/queries/search.cypher): one index over every kind, so scores of different kinds compare.
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS
-FOR (n:Borough|Supplier|System|Contract|Skill|ServiceArea|Partnership) ON EACH [n.name, n.title, n.code, n.id]
+FOR (n:Borough|Supplier|System|Contract|Skill|ServiceArea|Partnership) ON EACH [n.name, n.title, n.code, n.id];
+// The write API's change log (citygraph/graph/writes.py): read by time.
+CREATE CONSTRAINT change_id IF NOT EXISTS FOR (n:Change) REQUIRE n.id IS UNIQUE;
+CREATE INDEX change_at IF NOT EXISTS FOR (n:Change) ON (n.at);
