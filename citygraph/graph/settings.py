@@ -60,6 +60,25 @@ class Settings(BaseSettings):
             raise ValueError(f'must be a rate like "60/minute" (got {value!r})') from None
         return value
 
+    # Sign-in (docs/signin.md). Off: anonymous callers get 401 instead of the public facts.
+    public_read: bool = Field(default=True, alias="CITYGRAPH_PUBLIC_READ")
+    # OpenID Connect: all three set to accept the identity provider's JWTs; unset, only API keys sign in.
+    oidc_issuer: str | None = Field(default=None, alias="CITYGRAPH_OIDC_ISSUER")
+    oidc_audience: str | None = Field(default=None, alias="CITYGRAPH_OIDC_AUDIENCE")
+    oidc_jwks_url: str | None = Field(default=None, alias="CITYGRAPH_OIDC_JWKS_URL")
+    oidc_role_claim: str = Field(default="citygraph_role", alias="CITYGRAPH_OIDC_ROLE_CLAIM")
+    oidc_boroughs_claim: str = Field(default="citygraph_boroughs", alias="CITYGRAPH_OIDC_BOROUGHS_CLAIM")
+    oidc_name_claim: str = Field(default="sub", alias="CITYGRAPH_OIDC_NAME_CLAIM")
+    # Browser origins allowed to call the API from their pages (CORS), comma-separated; empty: none.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="CITYGRAPH_CORS_ORIGINS")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())
+        return value
+
     @field_validator("it_cpv_prefixes", mode="before")
     @classmethod
     def _split_prefixes(cls, value: Any) -> Any:
