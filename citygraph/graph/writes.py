@@ -364,7 +364,8 @@ async def merge_suppliers(db: Database, who: Principal, keep: str, remove: str) 
         if gone is not None:
             await tx.run("write_merge_suppliers", keep=keep, remove=remove)
         _, after = await _state(tx, "Supplier", id=keep)
-        before = None if gone is None else {**kept, f"merged {remove}": gone}
+        # The log shows the supplier merged away as a field of `keep` that the merge removed.
+        before = kept if gone is None else {**kept, f"merged {remove}": gone}
         after = await _record(tx, who, "mergeSuppliers", "Supplier", keep, [], before, after, element)
     assert after is not None
     return after
