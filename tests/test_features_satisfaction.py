@@ -18,9 +18,10 @@ QUERY = """query($codes: [ID!]) { satisfactionBySupplierCount(boroughCodes: $cod
 
 
 @pytest.fixture
-async def api(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
+async def api(db: Database, member: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Signed in as a member council: these tests read members-only facts (docs/signin.md)."""
     await load_bundle(db, BUNDLE)
-    return client
+    return member
 
 
 async def test_per_borough_figures_and_correlations(api: httpx.AsyncClient):

@@ -99,7 +99,7 @@ async def revoke_key(db: Database, ref: str) -> str:
     it within signin.KEY_CACHE_TTL_S seconds in every API process."""
     ref = " ".join(ref.split())
     matching = await db.read("api_keys_matching", ref=ref)
-    live = [row for row in matching if row["revokedAt"] is None]
+    live = [row for row in matching if row["active"]]
     if len(live) > 1:
         names = ", ".join(f'"{row["name"]}" ({row["prefix"]}…)' for row in live)
         raise KeyRefused(f'"{ref}" matches {len(live)} keys: {names}. Give the full name or prefix of one.')
