@@ -51,11 +51,21 @@ async def change_count(db: Database) -> int:
 
 async def test_a_repeated_write_changes_nothing(call: Caller, db: Database) -> None:
     use = {"boroughCode": MERTON, "systemId": "sys-fin", "since": "2023-04-01", "hosting": "CLOUD", "satisfaction": 3}
-    contract = {"id": "c9", "title": "Ledger", "boroughCode": MERTON, "supplierId": "sup-a", "systemIds": ["sys-fin"],
-                "valueGbp": 12.5, "startDate": "2024-01-01"}
+    contract = {
+        "id": "c9",
+        "title": "Ledger",
+        "boroughCode": MERTON,
+        "supplierId": "sup-a",
+        "systemIds": ["sys-fin"],
+        "valueGbp": 12.5,
+        "startDate": "2024-01-01",
+    }
     supplier = {"id": "sup-n", "name": "New Co", "sme": True}
-    writes = [(USE, {"input": use}), (CONTRACT, {"input": contract}),
-              ("mutation($input: SupplierInput!) { upsertSupplier(input: $input) { id } }", {"input": supplier})]
+    writes = [
+        (USE, {"input": use}),
+        (CONTRACT, {"input": contract}),
+        ("mutation($input: SupplierInput!) { upsertSupplier(input: $input) { id } }", {"input": supplier}),
+    ]
     for document, variables in writes:
         who = ADMIN if "Supplier" in document else EDITOR
         first = ok(await call(who, document, variables))
@@ -64,37 +74,70 @@ async def test_a_repeated_write_changes_nothing(call: Caller, db: Database) -> N
         # The same graph, updatedAt included: no duplicate, no new stamp, no new change-log entry.
         assert await graph_checksum(db) == checksum
         assert await change_count(db) == changes
-    [row] = await db.run_text("MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-fin'}) RETURN count(u) AS n", {"m": MERTON})
+    [row] = await db.run_text(
+        "MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-fin'}) RETURN count(u) AS n", {"m": MERTON}
+    )
     assert row["n"] == 1
 
 
 async def test_clear_blanks_optional_values(call: Caller, db: Database) -> None:
-    first = ok(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": 4, "since": "2020-01-01"}}))
+    first = ok(
+        await call(
+            EDITOR,
+            USE,
+            {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": 4, "since": "2020-01-01"}},
+        )
+    )
     assert first["upsertSystemUse"]["satisfaction"] == 4
     # null keeps (as an empty cell in a bundle does); clear blanks.
     kept = ok(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": None}}))
     assert kept["upsertSystemUse"]["satisfaction"] == 4
-    blanked = ok(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "clear": ["SATISFACTION", "USERS"]}}))
-    assert blanked["upsertSystemUse"] == {"since": "2020-01-01", "hosting": "UNKNOWN", "satisfaction": None, "users": None}
+    blanked = ok(
+        await call(
+            EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "clear": ["SATISFACTION", "USERS"]}}
+        )
+    )
+    assert blanked["upsertSystemUse"] == {
+        "since": "2020-01-01",
+        "hosting": "UNKNOWN",
+        "satisfaction": None,
+        "users": None,
+    }
     [row] = await db.run_text(
         "MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-plan'}) RETURN u.satisfaction AS s, u.users AS n, u.since AS since",
         {"m": MERTON},
     )
     assert row["s"] is None and row["n"] is None and str(row["since"]) == "2020-01-01"
 
-    both = refused(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": 2, "clear": ["SATISFACTION"]}}))
+    both = refused(
+        await call(
+            EDITOR,
+            USE,
+            {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": 2, "clear": ["SATISFACTION"]}},
+        )
+    )
     assert both["extensions"] == {"code": "BAD_USER_INPUT", "field": "clear"}
     assert "satisfaction" in both["message"]
 
     # A contract: its end date and the systems it covers blanked (c3: Merton's, covers sys-bram).
-    contract = {"id": "c3", "title": "Forms platform", "boroughCode": MERTON, "supplierId": "sup-b", "clear": ["END_DATE", "SYSTEM_IDS"]}
+    contract = {
+        "id": "c3",
+        "title": "Forms platform",
+        "boroughCode": MERTON,
+        "supplierId": "sup-b",
+        "clear": ["END_DATE", "SYSTEM_IDS"],
+    }
     answer = ok(await call(EDITOR, CONTRACT, {"input": contract}))["upsertContract"]
     assert answer["endDate"] is None and answer["systems"] == [] and answer["startDate"] == "2023-05-01"
-    [row] = await db.run_text("MATCH (c:Contract {id: 'c3'}) RETURN c.endDate AS end, COUNT { (c)-[:COVERS]->() } AS covers")
+    [row] = await db.run_text(
+        "MATCH (c:Contract {id: 'c3'}) RETURN c.endDate AS end, COUNT { (c)-[:COVERS]->() } AS covers"
+    )
     assert row == {"end": None, "covers": 0}
 
     supplier = "mutation($input: SupplierInput!) { upsertSupplier(input: $input) { companyNumber } }"
-    cleared = ok(await call(ADMIN, supplier, {"input": {"id": "sup-a", "name": "Acme Software", "clear": ["COMPANY_NUMBER"]}}))
+    cleared = ok(
+        await call(ADMIN, supplier, {"input": {"id": "sup-a", "name": "Acme Software", "clear": ["COMPANY_NUMBER"]}})
+    )
     assert cleared["upsertSupplier"]["companyNumber"] is None
 
 
@@ -109,7 +152,13 @@ async def test_bad_input_names_the_field_as_the_bundle_would(call: Caller, db: D
         assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
         assert error["message"] == message
     # The bundle's rule between dates, on the contract as it would be stored (c1 starts 2021-04-01).
-    moved_end = {"id": "c3", "title": "Forms platform", "boroughCode": MERTON, "supplierId": "sup-b", "endDate": "2023-01-01"}
+    moved_end = {
+        "id": "c3",
+        "title": "Forms platform",
+        "boroughCode": MERTON,
+        "supplierId": "sup-b",
+        "endDate": "2023-01-01",
+    }
     error = refused(await call(EDITOR, CONTRACT, {"input": moved_end}))
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "endDate"}
     assert error["message"] == "endDate: 2023-01-01 is before startDate 2023-05-01"
@@ -123,14 +172,18 @@ async def test_moving_a_contract_needs_both_boroughs(call: Caller, db: Database)
     assert error["extensions"]["code"] == "FORBIDDEN" and CAMDEN in error["message"]
     give = {"id": "c3", "title": "Forms platform", "boroughCode": CAMDEN, "supplierId": "sup-b"}
     assert refused(await call(EDITOR, CONTRACT, {"input": give}))["extensions"]["code"] == "FORBIDDEN"
-    [row] = await db.run_text("MATCH (b:Borough)-[:AWARDED]->(c:Contract) WHERE c.id IN ['c1', 'c3'] RETURN collect(b.code + ':' + c.id) AS a")
+    [row] = await db.run_text(
+        "MATCH (b:Borough)-[:AWARDED]->(c:Contract) WHERE c.id IN ['c1', 'c3'] RETURN collect(b.code + ':' + c.id) AS a"
+    )
     assert sorted(row["a"]) == [f"{CAMDEN}:c1", f"{MERTON}:c3"]
 
     moved = ok(await call(ADMIN, CONTRACT, {"input": give}))["upsertContract"]
     assert moved["borough"] == {"code": CAMDEN}
     [change] = ok(await call(ADMIN, CHANGES, {}))["changes"]
     assert change["boroughs"] == sorted([CAMDEN, MERTON])
-    assert json.loads(change["before"]) == {"boroughCode": MERTON} and json.loads(change["after"]) == {"boroughCode": CAMDEN}
+    assert json.loads(change["before"]) == {"boroughCode": MERTON} and json.loads(change["after"]) == {
+        "boroughCode": CAMDEN
+    }
 
 
 async def test_merge_suppliers_moves_every_relationship(call: Caller, db: Database) -> None:
@@ -163,9 +216,11 @@ async def test_merge_suppliers_moves_every_relationship(call: Caller, db: Databa
 async def test_change_log_shows_each_write_with_its_author(call: Caller, db: Database) -> None:
     ok(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-fin", "satisfaction": 2}}))
     ok(await call(EDITOR, USE, {"input": {"boroughCode": MERTON, "systemId": "sys-fin", "satisfaction": 5}}))
-    rating = "mutation { setSkillRating(input: {boroughCode: \"E09000007\", skill: \"Cyber security\", level: 3}) { level } }"
+    rating = (
+        'mutation { setSkillRating(input: {boroughCode: "E09000007", skill: "Cyber security", level: 3}) { level } }'
+    )
     ok(await call(ADMIN, rating, {}))
-    ok(await call(EDITOR, "mutation { removeSystemUse(borough: \"E09000024\", system: \"sys-fin\") { users } }", {}))
+    ok(await call(EDITOR, 'mutation { removeSystemUse(borough: "E09000024", system: "sys-fin") { users } }', {}))
 
     log = ok(await call(ADMIN, CHANGES, {}))["changes"]
     assert [(c["operation"], c["principal"], c["role"], c["key"]) for c in log] == [
@@ -178,7 +233,9 @@ async def test_change_log_shows_each_write_with_its_author(call: Caller, db: Dat
     assert log[0]["before"] is None and json.loads(log[0]["after"]) == made  # a record made: all of it
     assert json.loads(log[1]["before"]) == {"satisfaction": 2} and json.loads(log[1]["after"]) == {"satisfaction": 5}
     assert log[3]["after"] is None and json.loads(log[3]["before"])["satisfaction"] == 5
-    assert [c["operation"] for c in ok(await call(ADMIN, CHANGES, {"borough": CAMDEN}))["changes"]] == ["setSkillRating"]
+    assert [c["operation"] for c in ok(await call(ADMIN, CHANGES, {"borough": CAMDEN}))["changes"]] == [
+        "setSkillRating"
+    ]
     assert len(ok(await call(ADMIN, CHANGES, {"since": log[2]["at"]}))["changes"]) == 2
 
     for who, code in ((ANONYMOUS, "UNAUTHENTICATED"), (MEMBER, "FORBIDDEN"), (EDITOR, "FORBIDDEN")):
@@ -190,13 +247,20 @@ async def test_change_log_exports_as_csv_for_admins_only(db: Database, tmp_path:
     await load_fixture(db)
     async with api(db, tmp_path, "10000/minute") as (http, headers):
         write = {"query": USE, "variables": {"input": {"boroughCode": MERTON, "systemId": "sys-fin", "users": 7}}}
-        assert (await http.post("/graphql", json=write, headers={"authorization": headers[EDITOR.name]})).status_code == 200
+        assert (
+            await http.post("/graphql", json=write, headers={"authorization": headers[EDITOR.name]})
+        ).status_code == 200
         query = {"query": "{ changes { at principal operation key before after } }"}
         response = await http.post("/export.csv", json=query, headers={"authorization": headers[ADMIN.name]})
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
         [row] = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
         assert row["principal"] == "Merton digital team" and row["operation"] == "upsertSystemUse"
-        assert json.loads(row["after"]) == {"boroughCode": MERTON, "systemId": "sys-fin", "hosting": "UNKNOWN", "users": 7}
+        assert json.loads(row["after"]) == {
+            "boroughCode": MERTON,
+            "systemId": "sys-fin",
+            "hosting": "UNKNOWN",
+            "users": 7,
+        }
         refused_export = await http.post("/export.csv", json=query, headers={"authorization": headers[EDITOR.name]})
         assert refused_export.status_code == 400 and "administrators" in refused_export.text
 
@@ -207,7 +271,9 @@ async def test_rate_limit_per_key(db: Database, tmp_path: Path) -> None:
 
         async def post(who: Principal, satisfaction: int) -> httpx.Response:
             variables = {"input": {"boroughCode": MERTON, "systemId": "sys-plan", "satisfaction": satisfaction}}
-            return await http.post("/graphql", json={"query": USE, "variables": variables}, headers={"authorization": headers[who.name]})
+            return await http.post(
+                "/graphql", json={"query": USE, "variables": variables}, headers={"authorization": headers[who.name]}
+            )
 
         for level in (1, 2, 3):
             assert (await post(EDITOR, level)).status_code == 200
@@ -218,11 +284,15 @@ async def test_rate_limit_per_key(db: Database, tmp_path: Path) -> None:
         [error] = limited.json()["errors"]
         assert error["extensions"]["code"] == "RATE_LIMITED" and "3 per minute" not in error["message"]
         assert "CITYGRAPH_WRITE_RATE" in error["message"]
-        [row] = await db.run_text("MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-plan'}) RETURN u.satisfaction AS s", {"m": MERTON})
+        [row] = await db.run_text(
+            "MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-plan'}) RETURN u.satisfaction AS s", {"m": MERTON}
+        )
         assert row["s"] == 3 and await version.current(db) == version_before  # refused: nothing written
         assert (await post(ADMIN, 4)).status_code == 200  # another key has its own allowance
         # Reads are not limited.
-        read = await http.post("/graphql", json={"query": "{ boroughs { code } }"}, headers={"authorization": headers[EDITOR.name]})
+        read = await http.post(
+            "/graphql", json={"query": "{ boroughs { code } }"}, headers={"authorization": headers[EDITOR.name]}
+        )
         assert read.status_code == 200 and "errors" not in read.json()
 
 
@@ -236,12 +306,17 @@ async def test_writes_only_over_post_with_json(db: Database, tmp_path: Path) -> 
         for content_type, body in (
             ("application/x-www-form-urlencoded", f"query={mutation}"),
             ("text/plain", json.dumps({"query": mutation})),
-            ("multipart/form-data; boundary=x", f'--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{mutation}\r\n--x--\r\n'),
+            (
+                "multipart/form-data; boundary=x",
+                f'--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n{mutation}\r\n--x--\r\n',
+            ),
         ):
             response = await http.post("/graphql", content=body, headers={**auth, "content-type": content_type})
             assert response.status_code == 415, (content_type, response.text)
             assert "application/json" in response.json()["errors"][0]["message"]
-        [row] = await db.run_text("MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-plan'}) RETURN count(u) AS n", {"m": MERTON})
+        [row] = await db.run_text(
+            "MATCH (:Borough {code: $m})-[u:USES]->(:System {id: 'sys-plan'}) RETURN count(u) AS n", {"m": MERTON}
+        )
         assert row["n"] == 1  # still there
         done = await http.post("/graphql", json={"query": mutation}, headers=auth)
         assert done.status_code == 200 and done.json()["data"]["removeSystemUse"] == {"users": 50}

@@ -61,19 +61,44 @@ RETURN h {.level, .source, category: k.category} AS state"""
 
 OPS = [
     Op(
-        "upsertSystemUse", False, SYSTEM,
+        "upsertSystemUse",
+        False,
+        SYSTEM,
         "mutation($input: SystemUseInput!) { upsertSystemUse(input: $input) "
         "{ since hosting satisfaction users borough { code } system { id } provenance { source } } }",
-        lambda ids, ok: {"input": {"boroughCode": ids["borough"], "systemId": ids["sys"], "since": "2024-02-01",
-                                   "hosting": "CLOUD", "satisfaction": 4 if ok else 7, "users": 25}},
+        lambda ids, ok: {
+            "input": {
+                "boroughCode": ids["borough"],
+                "systemId": ids["sys"],
+                "since": "2024-02-01",
+                "hosting": "CLOUD",
+                "satisfaction": 4 if ok else 7,
+                "users": 25,
+            }
+        },
         "satisfaction",
         USE_PROBE,
-        lambda ids, src: {"since": dt.date(2024, 2, 1), "hosting": "CLOUD", "satisfaction": 4, "users": 25, "source": src},
-        lambda ids, src: {"since": "2024-02-01", "hosting": "CLOUD", "satisfaction": 4, "users": 25,
-                          "borough": {"code": ids["borough"]}, "system": {"id": ids["sys"]}, "provenance": {"source": src}},
+        lambda ids, src: {
+            "since": dt.date(2024, 2, 1),
+            "hosting": "CLOUD",
+            "satisfaction": 4,
+            "users": 25,
+            "source": src,
+        },
+        lambda ids, src: {
+            "since": "2024-02-01",
+            "hosting": "CLOUD",
+            "satisfaction": 4,
+            "users": 25,
+            "borough": {"code": ids["borough"]},
+            "system": {"id": ids["sys"]},
+            "provenance": {"source": src},
+        },
     ),
     Op(
-        "removeSystemUse", False, USES,
+        "removeSystemUse",
+        False,
+        USES,
         "mutation($b: ID!, $s: ID!) { removeSystemUse(borough: $b, system: $s) { hosting satisfaction system { id } } }",
         lambda ids, ok: {"b": ids["borough"] if ok else " ", "s": ids["sys"]},
         "borough",
@@ -82,22 +107,49 @@ OPS = [
         lambda ids, src: {"hosting": "SAAS", "satisfaction": 3, "system": {"id": ids["sys"]}},
     ),
     Op(
-        "upsertContract", False, CONTRACT,
+        "upsertContract",
+        False,
+        CONTRACT,
         "mutation($input: ContractInput!) { upsertContract(input: $input) "
         "{ id title valueGbp startDate endDate source borough { code } supplier { id } systems { id } } }",
-        lambda ids, ok: {"input": {"id": ids["con"], "title": "Renewed", "boroughCode": ids["borough"],
-                                   "supplierId": "sup-b", "valueGbp": 2500.5 if ok else -5, "endDate": "2027-03-31"}},
+        lambda ids, ok: {
+            "input": {
+                "id": ids["con"],
+                "title": "Renewed",
+                "boroughCode": ids["borough"],
+                "supplierId": "sup-b",
+                "valueGbp": 2500.5 if ok else -5,
+                "endDate": "2027-03-31",
+            }
+        },
         "valueGbp",
         CONTRACT_PROBE,
-        lambda ids, src: {"title": "Renewed", "valueGbp": 2500.5, "startDate": dt.date(2024, 1, 1),
-                          "endDate": dt.date(2027, 3, 31), "source": src, "borough": [ids["borough"]],
-                          "supplier": ["sup-b"], "systems": ["sys-plan"]},
-        lambda ids, src: {"id": ids["con"], "title": "Renewed", "valueGbp": 2500.5, "startDate": "2024-01-01",
-                          "endDate": "2027-03-31", "source": src, "borough": {"code": ids["borough"]},
-                          "supplier": {"id": "sup-b"}, "systems": [{"id": "sys-plan"}]},
+        lambda ids, src: {
+            "title": "Renewed",
+            "valueGbp": 2500.5,
+            "startDate": dt.date(2024, 1, 1),
+            "endDate": dt.date(2027, 3, 31),
+            "source": src,
+            "borough": [ids["borough"]],
+            "supplier": ["sup-b"],
+            "systems": ["sys-plan"],
+        },
+        lambda ids, src: {
+            "id": ids["con"],
+            "title": "Renewed",
+            "valueGbp": 2500.5,
+            "startDate": "2024-01-01",
+            "endDate": "2027-03-31",
+            "source": src,
+            "borough": {"code": ids["borough"]},
+            "supplier": {"id": "sup-b"},
+            "systems": [{"id": "sys-plan"}],
+        },
     ),
     Op(
-        "removeContract", False, CONTRACT,
+        "removeContract",
+        False,
+        CONTRACT,
         "mutation($id: ID!) { removeContract(id: $id) { id title valueGbp borough { code } } }",
         lambda ids, ok: {"id": ids["con"] if ok else ""},
         "id",
@@ -106,17 +158,25 @@ OPS = [
         lambda ids, src: {"id": ids["con"], "title": "T", "valueGbp": 1000.0, "borough": {"code": ids["borough"]}},
     ),
     Op(
-        "setSkillRating", False, RATING,
+        "setSkillRating",
+        False,
+        RATING,
         "mutation($input: SkillRatingInput!) { setSkillRating(input: $input) "
         "{ level borough { code } skill { name category } } }",
         lambda ids, ok: {"input": {"boroughCode": ids["borough"], "skill": ids["skill"], "level": 5 if ok else 0}},
         "level",
         RATING_PROBE,
         lambda ids, src: {"level": 5, "source": src, "category": "Data"},
-        lambda ids, src: {"level": 5, "borough": {"code": ids["borough"]}, "skill": {"name": ids["skill"], "category": "Data"}},
+        lambda ids, src: {
+            "level": 5,
+            "borough": {"code": ids["borough"]},
+            "skill": {"name": ids["skill"], "category": "Data"},
+        },
     ),
     Op(
-        "removeSkillRating", False, RATING,
+        "removeSkillRating",
+        False,
+        RATING,
         "mutation($b: ID!, $k: String!) { removeSkillRating(borough: $b, skill: $k) { level skill { name } } }",
         lambda ids, ok: {"b": ids["borough"], "k": ids["skill"] if ok else ""},
         "skill",
@@ -125,28 +185,51 @@ OPS = [
         lambda ids, src: {"level": 2, "skill": {"name": ids["skill"]}},
     ),
     Op(
-        "upsertSupplier", True, "RETURN 1",
+        "upsertSupplier",
+        True,
+        "RETURN 1",
         "mutation($input: SupplierInput!) { upsertSupplier(input: $input) { id name sme companyNumber } }",
-        lambda ids, ok: {"input": {"id": ids["sup"], "name": f"Supplier {ids['tag']}" if ok else "  ", "sme": True,
-                                   "companyNumber": "0987"}},
+        lambda ids, ok: {
+            "input": {
+                "id": ids["sup"],
+                "name": f"Supplier {ids['tag']}" if ok else "  ",
+                "sme": True,
+                "companyNumber": "0987",
+            }
+        },
         "name",
         "OPTIONAL MATCH (n:Supplier {id: $sup}) RETURN n {.name, .sme, .companyNumber, .source} AS state",
         lambda ids, src: {"name": f"Supplier {ids['tag']}", "sme": True, "companyNumber": "0987", "source": src},
         lambda ids, src: {"id": ids["sup"], "name": f"Supplier {ids['tag']}", "sme": True, "companyNumber": "0987"},
     ),
     Op(
-        "upsertSystem", True, "RETURN 1",
+        "upsertSystem",
+        True,
+        "RETURN 1",
         "mutation($input: SystemInput!) { upsertSystem(input: $input) { id name serviceArea { name } manufacturer { id } } }",
-        lambda ids, ok: {"input": {"id": ids["sys"], "name": "New system", "serviceArea": "Finance",
-                                   "manufacturerId": "sup-b" if ok else "nobody"}},
+        lambda ids, ok: {
+            "input": {
+                "id": ids["sys"],
+                "name": "New system",
+                "serviceArea": "Finance",
+                "manufacturerId": "sup-b" if ok else "nobody",
+            }
+        },
         "manufacturerId",
         """OPTIONAL MATCH (n:System {id: $sys})
         RETURN n {.name, .source, area: [(n)-[:IN_AREA]->(a) | a.name], maker: [(n)-[:MADE_BY]->(m) | m.id]} AS state""",
         lambda ids, src: {"name": "New system", "source": src, "area": ["Finance"], "maker": ["sup-b"]},
-        lambda ids, src: {"id": ids["sys"], "name": "New system", "serviceArea": {"name": "Finance"}, "manufacturer": {"id": "sup-b"}},
+        lambda ids, src: {
+            "id": ids["sys"],
+            "name": "New system",
+            "serviceArea": {"name": "Finance"},
+            "manufacturer": {"id": "sup-b"},
+        },
     ),
     Op(
-        "upsertServiceArea", True, "RETURN 1",
+        "upsertServiceArea",
+        True,
+        "RETURN 1",
         "mutation($input: ServiceAreaInput!) { upsertServiceArea(input: $input) { name kind } }",
         lambda ids, ok: {"input": {"name": ids["area"] if ok else "x" * 1001, "kind": "CORPORATE"}},
         "name",
@@ -155,7 +238,8 @@ OPS = [
         lambda ids, src: {"name": ids["area"], "kind": "CORPORATE"},
     ),
     Op(
-        "mergeSuppliers", True,
+        "mergeSuppliers",
+        True,
         """MATCH (a:ServiceArea {name: 'Planning'}), (b:Borough {code: $borough})
         CREATE (k:Supplier {id: $keep, name: 'Keep ' + $tag, sme: false, source: 'test'}),
                (g:Supplier {id: $gone, name: 'Gone ' + $tag, sme: true, companyNumber: '555', source: 'ocds'}),
@@ -167,11 +251,25 @@ OPS = [
         """OPTIONAL MATCH (k:Supplier {id: $keep}) OPTIONAL MATCH (g:Supplier {id: $gone})
         RETURN {keep: k {.name, .sme, .companyNumber, .mergedIds, .aliases, .source}, gone: g IS NOT NULL,
                 made: [(:System {id: $sys})-[:MADE_BY]->(m) | m.id], with: [(:Contract {id: $con})-[:WITH]->(x) | x.id]} AS state""",
-        lambda ids, src: {"keep": {"name": f"Keep {ids['tag']}", "sme": False, "companyNumber": "555",
-                                   "mergedIds": [ids["gone"]], "aliases": [f"Gone {ids['tag']}"], "source": src},
-                          "gone": False, "made": [ids["keep"]], "with": [ids["keep"]]},
-        lambda ids, src: {"id": ids["keep"], "name": f"Keep {ids['tag']}", "companyNumber": "555",
-                          "systems": [{"id": ids["sys"]}]},
+        lambda ids, src: {
+            "keep": {
+                "name": f"Keep {ids['tag']}",
+                "sme": False,
+                "companyNumber": "555",
+                "mergedIds": [ids["gone"]],
+                "aliases": [f"Gone {ids['tag']}"],
+                "source": src,
+            },
+            "gone": False,
+            "made": [ids["keep"]],
+            "with": [ids["keep"]],
+        },
+        lambda ids, src: {
+            "id": ids["keep"],
+            "name": f"Keep {ids['tag']}",
+            "companyNumber": "555",
+            "systems": [{"id": ids["sys"]}],
+        },
     ),
 ]
 
@@ -200,13 +298,25 @@ CASES = [(op, role, valid) for op in OPS for role in ROLES for valid in (True, F
 
 
 @pytest.mark.parametrize(
-    ("op", "role", "valid"), CASES, ids=[f"{op.name}-{role}-{'valid' if valid else 'invalid'}" for op, role, valid in CASES]
+    ("op", "role", "valid"),
+    CASES,
+    ids=[f"{op.name}-{role}-{'valid' if valid else 'invalid'}" for op, role, valid in CASES],
 )
 async def test_mutation(call: Caller, session_db: Database, op: Op, role: str, valid: bool) -> None:
     who, borough = ROLES[role]
     tag = f"{op.name}-{role}-{valid}"
-    ids = {"tag": tag, "borough": borough, "sys": f"sys-{tag}", "con": f"con-{tag}", "skill": f"Skill {tag}",
-           "sup": f"sup-{tag}", "keep": f"keep-{tag}", "gone": f"gone-{tag}", "area": f"Area {tag}", "long": "x" * 1001}
+    ids = {
+        "tag": tag,
+        "borough": borough,
+        "sys": f"sys-{tag}",
+        "con": f"con-{tag}",
+        "skill": f"Skill {tag}",
+        "sup": f"sup-{tag}",
+        "keep": f"keep-{tag}",
+        "gone": f"gone-{tag}",
+        "area": f"Area {tag}",
+        "long": "x" * 1001,
+    }
     await session_db.run_text(op.setup, ids, write=True)
     [before] = await session_db.run_text(op.probe, ids)
     version_before = await version.current(session_db)

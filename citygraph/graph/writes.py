@@ -63,8 +63,16 @@ class Change:
     @classmethod
     def of(cls, row: Row) -> "Change":
         return cls(
-            row["id"], row["at"], row["principal"], row["role"], row["operation"], row["kind"], row["key"],
-            list(row.get("boroughs") or []), row.get("before"), row.get("after"),
+            row["id"],
+            row["at"],
+            row["principal"],
+            row["role"],
+            row["operation"],
+            row["kind"],
+            row["key"],
+            list(row.get("boroughs") or []),
+            row.get("before"),
+            row.get("after"),
         )
 
 
@@ -73,7 +81,9 @@ class Change:
 
 def _require_signed_in(who: Principal) -> None:
     if not who.signed_in:
-        raise WriteError("UNAUTHENTICATED", "Changing data needs sign-in: send Authorization: Bearer <API key or token>.")
+        raise WriteError(
+            "UNAUTHENTICATED", "Changing data needs sign-in: send Authorization: Bearer <API key or token>."
+        )
 
 
 def require_writer(who: Principal, operation: str, admin_only: bool = False) -> None:
@@ -83,7 +93,9 @@ def require_writer(who: Principal, operation: str, admin_only: bool = False) -> 
         return
     _require_signed_in(who)
     if who.role not in (Role.EDITOR, Role.ADMIN):
-        raise WriteError("FORBIDDEN", f"{operation} is for editors and administrators; {_who(who)} is {who.role.value}.")
+        raise WriteError(
+            "FORBIDDEN", f"{operation} is for editors and administrators; {_who(who)} is {who.role.value}."
+        )
 
 
 def _require_admin(who: Principal, operation: str) -> None:
@@ -199,13 +211,27 @@ async def upsert_system_use(db: Database, who: Principal, row: SystemUseRow, cle
         await _missing(tx, boroughs=[("boroughCode", row.borough_code)], systems=[("systemId", row.system_id)])
         _, before = await _state(tx, "SystemUse", **key)
         await tx.run(
-            "write_system_use", **key, since=row.since, hosting=row.hosting, satisfaction=row.satisfaction,
-            users=row.users, clear=sorted(clear),
+            "write_system_use",
+            **key,
+            since=row.since,
+            hosting=row.hosting,
+            satisfaction=row.satisfaction,
+            users=row.users,
+            clear=sorted(clear),
         )
         element, after = await _state(tx, "SystemUse", **key)
         assert after is not None  # both ends exist (checked above), so the MERGE made it
-        after = await _record(tx, who, "upsertSystemUse", "SystemUse", f"{row.borough_code}/{row.system_id}",
-                      [row.borough_code], before, after, element)
+        after = await _record(
+            tx,
+            who,
+            "upsertSystemUse",
+            "SystemUse",
+            f"{row.borough_code}/{row.system_id}",
+            [row.borough_code],
+            before,
+            after,
+            element,
+        )
     return after
 
 
@@ -217,14 +243,20 @@ async def remove_system_use(db: Database, who: Principal, borough_code: str, sys
         await _missing(tx, boroughs=[("borough", borough_code)])
         _, before = await _state(tx, "SystemUse", **key)
         await tx.run("write_remove_system_use", **key)
-        await _record(tx, who, "removeSystemUse", "SystemUse", f"{borough_code}/{system_id}", [borough_code],
-                      before, None, None)
+        await _record(
+            tx, who, "removeSystemUse", "SystemUse", f"{borough_code}/{system_id}", [borough_code], before, None, None
+        )
     return before
 
 
 CONTRACT_FIELDS = {
-    "borough_code": "boroughCode", "supplier_id": "supplierId", "system_ids": "systemIds", "value_gbp": "valueGbp",
-    "start_date": "startDate", "end_date": "endDate", "max_extension_date": "maxExtensionDate",
+    "borough_code": "boroughCode",
+    "supplier_id": "supplierId",
+    "system_ids": "systemIds",
+    "value_gbp": "valueGbp",
+    "start_date": "startDate",
+    "end_date": "endDate",
+    "max_extension_date": "maxExtensionDate",
 }
 
 
@@ -248,15 +280,28 @@ async def upsert_contract(db: Database, who: Principal, row: ContractRow, clear:
         )
         # The dates must be in order as they will be stored: given values over the stored ones.
         stored = {} if before is None else before
-        merged = row.model_copy(update={
-            name: None if CONTRACT_FIELDS[name] in clear else (getattr(row, name) or stored.get(CONTRACT_FIELDS[name]))
-            for name in ("start_date", "end_date", "max_extension_date")
-        })
+        merged = row.model_copy(
+            update={
+                name: None
+                if CONTRACT_FIELDS[name] in clear
+                else (getattr(row, name) or stored.get(CONTRACT_FIELDS[name]))
+                for name in ("start_date", "end_date", "max_extension_date")
+            }
+        )
         _check_rules(merged, CONTRACT_FIELDS)
         await tx.run(
-            "write_contract", id=row.id, title=row.title, boroughCode=row.borough_code, supplierId=row.supplier_id,
-            systemIds=row.system_ids or None, valueGbp=row.value_gbp, startDate=row.start_date, endDate=row.end_date,
-            maxExtensionDate=row.max_extension_date, clear=sorted(clear), source=who.source,
+            "write_contract",
+            id=row.id,
+            title=row.title,
+            boroughCode=row.borough_code,
+            supplierId=row.supplier_id,
+            systemIds=row.system_ids or None,
+            valueGbp=row.value_gbp,
+            startDate=row.start_date,
+            endDate=row.end_date,
+            maxExtensionDate=row.max_extension_date,
+            clear=sorted(clear),
+            source=who.source,
         )
         element, after = await _state(tx, "Contract", id=row.id)
         boroughs = [row.borough_code, None if before is None else before.get("boroughCode")]
@@ -276,8 +321,17 @@ async def remove_contract(db: Database, who: Principal, contract_id: str) -> Row
         else:
             _require_editor_of(who, before["boroughCode"], "id", f"Contract {contract_id}")
         await tx.run("write_remove_contract", id=contract_id)
-        await _record(tx, who, "removeContract", "Contract", contract_id,
-                      [None if before is None else before.get("boroughCode")], before, None, None)
+        await _record(
+            tx,
+            who,
+            "removeContract",
+            "Contract",
+            contract_id,
+            [None if before is None else before.get("boroughCode")],
+            before,
+            None,
+            None,
+        )
     return before
 
 
@@ -290,8 +344,17 @@ async def set_skill_rating(db: Database, who: Principal, row: SkillRatingRow) ->
         await tx.run("write_skill_rating", **key, level=row.level, category=row.category, source=who.source)
         element, after = await _state(tx, "SkillRating", **key)
         assert after is not None
-        after = await _record(tx, who, "setSkillRating", "SkillRating", f"{row.borough_code}/{row.skill}",
-                      [row.borough_code], before, after, element)
+        after = await _record(
+            tx,
+            who,
+            "setSkillRating",
+            "SkillRating",
+            f"{row.borough_code}/{row.skill}",
+            [row.borough_code],
+            before,
+            after,
+            element,
+        )
     return after
 
 
@@ -302,8 +365,9 @@ async def remove_skill_rating(db: Database, who: Principal, borough_code: str, s
         await _missing(tx, boroughs=[("borough", borough_code)])
         _, before = await _state(tx, "SkillRating", **key)
         await tx.run("write_remove_skill_rating", **key)
-        await _record(tx, who, "removeSkillRating", "SkillRating", f"{borough_code}/{skill}", [borough_code],
-                      before, None, None)
+        await _record(
+            tx, who, "removeSkillRating", "SkillRating", f"{borough_code}/{skill}", [borough_code], before, None, None
+        )
     return before
 
 
@@ -314,8 +378,14 @@ async def upsert_supplier(db: Database, who: Principal, row: SupplierRow, clear:
     _require_admin(who, "upsertSupplier")
     async with db.transaction() as tx:
         _, before = await _state(tx, "Supplier", id=row.id)
-        await tx.run("write_supplier", id=row.id, name=row.name, sme=row.sme, companyNumber=row.company_number,
-                     clear=sorted(clear))
+        await tx.run(
+            "write_supplier",
+            id=row.id,
+            name=row.name,
+            sme=row.sme,
+            companyNumber=row.company_number,
+            clear=sorted(clear),
+        )
         element, after = await _state(tx, "Supplier", id=row.id)
         after = await _record(tx, who, "upsertSupplier", "Supplier", row.id, [], before, after, element)
     assert after is not None
@@ -329,8 +399,14 @@ async def upsert_system(db: Database, who: Principal, row: SystemRow) -> Row:
             tx, suppliers=[("manufacturerId", row.manufacturer_id)], service_areas=[("serviceArea", row.service_area)]
         )
         _, before = await _state(tx, "System", id=row.id)
-        await tx.run("write_system", id=row.id, name=row.name, manufacturerId=row.manufacturer_id,
-                     serviceArea=row.service_area, source=who.source)
+        await tx.run(
+            "write_system",
+            id=row.id,
+            name=row.name,
+            manufacturerId=row.manufacturer_id,
+            serviceArea=row.service_area,
+            source=who.source,
+        )
         element, after = await _state(tx, "System", id=row.id)
         after = await _record(tx, who, "upsertSystem", "System", row.id, [], before, after, element)
     assert after is not None

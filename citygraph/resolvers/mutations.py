@@ -67,7 +67,9 @@ def _row(model: type[BundleRow], values: dict[str, Any], clear: list[str] | None
     given = {field_name(column) for column, value in values.items() if value is not None}
     for name in clear or []:
         if name in given:
-            raise MutationError("BAD_USER_INPUT", f"clear: {name} is given a value and listed in clear; do one", "clear")
+            raise MutationError(
+                "BAD_USER_INPUT", f"clear: {name} is given a value and listed in clear; do one", "clear"
+            )
     row, problems = parse_row(model, 0, {column: _cell(value) for column, value in values.items()})
     if problems:
         problem = problems[0]  # one error naming one field; the caller fixes it and sends again
@@ -188,13 +190,18 @@ async def merge_suppliers(ctx: Context, keep: str, remove: str) -> r.Supplier:
         return r.Supplier.of(await writes.merge_suppliers(ctx.db, ctx.principal, keep, remove))
 
 
-async def changes(ctx: Context, since: dt.datetime | None, borough: str | None, first: int) -> list[writes.Change]:
+async def changes(
+    ctx: Context, since: dt.datetime | None, borough: str | None, first: int | None
+) -> list[writes.Change]:
     """The change log: administrators only."""
     who = ctx.principal
     if not who.signed_in:
         raise MutationError("UNAUTHENTICATED", "The change log needs sign-in as an administrator.")
     if not who.is_admin:
         raise MutationError("FORBIDDEN", f'The change log is for administrators; "{who.name}" is {who.role.value}.')
+    first = min(100, ctx.settings.max_page_size) if first is None else first
     if not 1 <= first <= ctx.settings.max_page_size:
-        raise MutationError("BAD_USER_INPUT", f"first: must be between 1 and {ctx.settings.max_page_size} (got {first})", "first")
+        raise MutationError(
+            "BAD_USER_INPUT", f"first: must be between 1 and {ctx.settings.max_page_size} (got {first})", "first"
+        )
     return await writes.changes(ctx.db, since, borough, first)

@@ -126,7 +126,7 @@ class Change:
 class ChangeQuery:
     @strawberry.field(description="The change log, oldest first from `since`; administrators only.")
     async def changes(
-        self, info: Ctx, since: dt.datetime | None = None, borough: str | None = None, first: int = 100
+        self, info: Ctx, since: dt.datetime | None = None, borough: str | None = None, first: int | None = 100
     ) -> list[Change]:
         return await mutations.changes(info.context, since, borough, first)  # type: ignore[return-value]
 
