@@ -12,6 +12,7 @@ from citygraph.auth.keys import KeyRefused, create_key, list_keys, revoke_key
 from citygraph.auth.principal import Role
 from citygraph.graph.database import Database
 from citygraph.graph.reference import seed
+from citygraph.schema.app import create_app
 from tests.test_cli import cli  # noqa: F401  (the fixture: `citygraph …` in a thread, env pointing at the test Neo4j)
 
 MERTON, CAMDEN = "E09000024", "E09000007"
@@ -133,3 +134,28 @@ async def test_malformed_credentials_get_a_one_line_401(client: httpx.AsyncClien
     assert response.status_code == 401
     assert reason in response.json()["errors"][0]["message"]
     assert "Traceback" not in response.text
+
+
+async def test_a_subscription_with_refused_credentials_is_closed_at_the_handshake(settings):
+    """Plain ASGI: the handshake of graphql-transport-ws with a bad key is closed before it is accepted."""
+    app = create_app(settings)
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket", "asgi": {"version": "3.0"}, "path": "/graphql", "raw_path": b"/graphql",
+        "query_string": b"", "root_path": "", "scheme": "ws", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1),
+        "subprotocols": ["graphql-transport-ws"],
+        "headers": [(b"host", b"citygraph"), (b"authorization", b"Bearer not-a-key")],
+    }
+    try:
+        await app(scope, receive, send)
+    finally:
+        await app.state.service.db.close()
+    assert [m["type"] for m in sent] == ["websocket.close"] and sent[0]["code"] == 4401
+    assert "neither a CityGraph API key" in sent[0]["reason"]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import limits
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # CPV prefixes that make a procurement "technology": software packages (48), IT services (72),
@@ -78,6 +78,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())
         return value
+
+    @model_validator(mode="after")
+    def _oidc_all_or_none(self) -> "Settings":
+        oidc = (self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url)
+        if any(oidc) and not all(oidc):
+            raise ValueError(
+                "CITYGRAPH_OIDC_ISSUER, CITYGRAPH_OIDC_AUDIENCE and CITYGRAPH_OIDC_JWKS_URL go together: set all three "
+                "to accept tokens, or none"
+            )
+        return self
 
     @field_validator("it_cpv_prefixes", mode="before")
     @classmethod

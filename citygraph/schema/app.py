@@ -12,18 +12,17 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from citygraph.auth.principal import ANONYMOUS
 from citygraph.auth.signin import SignIn, SignInRefused
-
 from citygraph.dashboard import pages as dashboard
 from citygraph.graph.database import Database, Trace, resolve_connection
 from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
 from citygraph.loaders import Loaders
-from citygraph.auth.principal import ANONYMOUS
 from citygraph.resolvers.context import Context
 from citygraph.schema import export, graphiql, ical, metrics, tracing
 from citygraph.schema.http import GraphQLOverHTTP
