@@ -333,6 +333,55 @@ def _import_refused(command: str, settings: Settings, work: Callable[[Database],
         return 1
 
 
+# --- keys (sign-in, docs/signin.md) -------------------------------------------------------------------
+
+
+def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    from citygraph.auth.keys import KeyRefused, create_key
+    from citygraph.auth.principal import Role
+
+    try:
+        key = with_db(settings, lambda db: create_key(db, args.name, Role(args.role), args.borough or []))
+    except KeyRefused as refused:
+        err(f"citygraph keys create: {refused}")
+        return 1
+    err(f"Created the {args.role} key \"{' '.join(args.name.split())}\". It is shown only this once; store it now:")
+    print(key)
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    from citygraph.auth.keys import list_keys
+
+    keys = with_db(settings, list_keys)
+    if not keys:
+        print("no API keys (create one with `citygraph keys create`)")
+        return 0
+    rows = [("NAME", "PREFIX", "ROLE", "BOROUGHS", "CREATED (UTC)", "REVOKED (UTC)")]
+    for key in keys:
+        revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-"
+        rows.append(
+            (key.name, key.prefix + "…", str(key.role), " ".join(key.boroughs) or "-", f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from citygraph.auth.keys import KeyRefused, revoke_key
+    from citygraph.auth.signin import KEY_CACHE_TTL_S
+
+    try:
+        name = with_db(settings, lambda db: revoke_key(db, args.key.removesuffix("…")))
+    except KeyRefused as refused:
+        err(f"citygraph keys revoke: {refused}")
+        return 1
+    print(f'revoked "{name}": every API process refuses it within {KEY_CACHE_TTL_S:g} s')
+    return 0
+
+
 # --- API ---------------------------------------------------------------------------------------------
 
 
@@ -502,6 +551,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", help="where to write the CSV files; default CITYGRAPH_HOME/demo-<scale>-<seed>")
     demo.add_argument("--wait", action="store_true", help=WAIT_HELP)
     add("schema", cmd_schema, "print the GraphQL schema (SDL)")
+    keys = commands.add_parser("keys", help="API keys for sign-in: create, list, revoke (docs/signin.md)")
+    keys_commands = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    create = keys_commands.add_parser("create", help="create a key and print it once (only its hash is stored)")
+    create.add_argument("--name", required=True, help='who holds it, e.g. "Merton digital team"; recorded on writes')
+    create.add_argument("--role", required=True, choices=("member", "editor", "admin"), help="what it may do")
+    create.add_argument(
+        "--borough", action="append", metavar="CODE", help="GSS code an editor may change (repeat for several)"
+    )
+    create.set_defaults(func=cmd_keys_create)
+    keys_commands.add_parser("list", help="every key: name, prefix, role, boroughs, created, revoked").set_defaults(
+        func=cmd_keys_list
+    )
+    revoke = keys_commands.add_parser("revoke", help="revoke a key by its name or the prefix `keys list` shows")
+    revoke.add_argument("key", metavar="NAME-OR-PREFIX")
+    revoke.set_defaults(func=cmd_keys_revoke)
 
     for name, func, help in (
         ("serve", cmd_serve, "serve the GraphQL API"),

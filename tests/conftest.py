@@ -9,6 +9,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from citygraph.auth.keys import create_key
+from citygraph.auth.principal import Role
 from citygraph.graph.database import Connection, Database
 from citygraph.graph.embedded import EmbeddedNeo4j, free_port
 from citygraph.graph.migrations import migrate
@@ -82,6 +84,14 @@ async def client(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncC
     app = create_app(settings, db=db)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
         yield http
+
+
+@pytest_asyncio.fixture
+async def member(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """`client` signed in as a member council with a real API key, so members-only facts are answered."""
+    key = await create_key(db, "Test member council", Role.MEMBER, [])
+    client.headers["authorization"] = f"Bearer {key}"
+    return client
 
 
 async def gql(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:

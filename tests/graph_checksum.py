@@ -2,7 +2,7 @@
 endpoints' labels and properties, type, properties), independent of element ids and of storage order.
 
 Left out: the import lock (`:ImportLock`, operational state of a running load), the graph version
-(`:GraphVersion`, moved by every write) and the staging labels of an unpublished staged load (`Staged*`,
+(`:GraphVersion`, moved by every write), the API keys (`:ApiKey`, sign-in, not data) and the staging labels of an unpublished staged load (`Staged*`,
 invisible to readers and removed by the next load); see docs/importing.md. `ignore` names properties whose values are replaced by a placeholder (e.g. `updatedAt`,
 to compare with the same load made at another moment)."""
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from citygraph.graph.database import Database
 
-HIDDEN = "n:ImportLock OR n:GraphVersion OR any(label IN labels(n) WHERE label STARTS WITH 'Staged')"
+HIDDEN = "n:ImportLock OR n:GraphVersion OR n:ApiKey OR any(label IN labels(n) WHERE label STARTS WITH 'Staged')"
 
 
 def _canonical(properties: dict[str, Any], ignore: frozenset[str]) -> str:

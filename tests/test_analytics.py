@@ -30,7 +30,8 @@ ALIGNED = "(contracts end within 6 months of each other)"
 
 
 @pytest.fixture
-async def loaded(db: Database) -> Database:
+async def loaded(db: Database, member: httpx.AsyncClient) -> Database:
+    """The bundle, and `client` signed in as a member council (skillsExchange is members only)."""
     await load_bundle(db, BUNDLE)
     return db
 

@@ -17,9 +17,10 @@ BUNDLE = Path(__file__).parent / "fixtures" / "entities"
 
 
 @pytest.fixture
-async def api(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
+async def api(db: Database, member: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Signed in as a member council: these tests read members-only facts (docs/signin.md)."""
     await load_bundle(db, BUNDLE)
-    return client
+    return member
 
 
 async def test_borough_fields(api: httpx.AsyncClient):

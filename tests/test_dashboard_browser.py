@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from citygraph.auth.keys import create_key
+from citygraph.auth.principal import Role
 from citygraph.dashboard import pages
 from citygraph.graph import demo
 from citygraph.graph.database import Connection, Database
@@ -24,8 +26,13 @@ AS_OF = demo.ANCHOR.isoformat()  # the demo's "today": answers are reproducible
 SCREENSHOTS = ROOT / "build" / "dashboard-screenshots"
 
 
+MEMBER_KEY: dict[str, str] = {}  # the Authorization header of a member council's key, once the test made one
+
+
 def api(base: str, query: str, variables: dict | None = None) -> dict:
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+    response = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": variables or {}}, headers=MEMBER_KEY, timeout=60
+    )
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, body
     return body["data"]
@@ -97,10 +104,14 @@ def pearson(points: list[tuple[float, float]]) -> float:
 
 
 async def test_dashboard_views_show_what_the_api_answers(
-    db: Database, neo4j_connection: Connection, tmp_path: Path
+    db: Database, neo4j_connection: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     test_chromium_is_installed()
     await demo.generate_and_load(db, tmp_path / "demo", scale="london", seed=demo.DEFAULT_SEED)
+    # Satisfaction and skill levels are members only (docs/signin.md): the test and the browser sign in with a key.
+    key = await create_key(db, "Dashboard test member", Role.MEMBER, [])
+    monkeypatch.setitem(MEMBER_KEY, "authorization", f"Bearer {key}")
+    monkeypatch.setenv("CITYGRAPH_DASHBOARD_KEY", key)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def drive() -> tuple[dict, dict]:
@@ -200,6 +211,9 @@ async def test_dashboard_views_show_what_the_api_answers(
     assert refused["map"]["shapes"] == 33 and "sign in" in refused["map"]["notice"]
     assert refused["borough"]["systems"] == len(merton["systems"]) and "sign in" in refused["borough"]["notice"]
     assert refused["market"]["correlation"] == "" and "sign in" in refused["market"]["notice"]
+    assert refused["borough"]["satisfaction"] and set(refused["borough"]["satisfaction"]) == {"sign in to see"}
+    assert "sign in to see" in refused["borough"]["skills"]
+    assert refused["skills"]["pairs"] == 0 and len(refused["skills"]["text"]) == 2
 
     for name in ("map", "borough", "supplier", "system", "collaborate", "buy-together", "market", "network", "skills"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name

@@ -16,9 +16,10 @@ BUNDLE = Path(__file__).parent / "fixtures" / "features"
 
 
 @pytest.fixture
-async def api(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
+async def api(db: Database, member: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Signed in as a member council: these tests read members-only facts (docs/signin.md)."""
     await load_bundle(db, BUNDLE)
-    return client
+    return member
 
 
 def read_csv(response: httpx.Response) -> list[dict[str, str]]:

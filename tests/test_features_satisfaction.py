@@ -18,9 +18,10 @@ QUERY = """query($codes: [ID!]) { satisfactionBySupplierCount(boroughCodes: $cod
 
 
 @pytest.fixture
-async def api(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
+async def api(db: Database, member: httpx.AsyncClient) -> httpx.AsyncClient:
+    """Signed in as a member council: these tests read members-only facts (docs/signin.md)."""
     await load_bundle(db, BUNDLE)
-    return client
+    return member
 
 
 async def test_per_borough_figures_and_correlations(api: httpx.AsyncClient):
@@ -43,7 +44,8 @@ async def test_per_borough_figures_and_correlations(api: httpx.AsyncClient):
 
 async def test_unknown_or_no_codes_are_clear_errors(api: httpx.AsyncClient):
     body = await gql(api, QUERY, {"codes": ["E09000007", "E09999999"]})
-    assert body["data"] is None and body["errors"][0]["message"] == 'Unknown borough code "E09999999" in boroughCodes.'
+    # Nullable since it is members only (docs/signin.md): the error nulls the field, not the whole response.
+    assert body["data"] == {"satisfactionBySupplierCount": None} and body["errors"][0]["message"] == 'Unknown borough code "E09999999" in boroughCodes.'
     body = await gql(api, QUERY, {"codes": []})
     assert body["errors"][0]["message"] == 'Argument "boroughCodes" must name 1 to 500 boroughs, got 0.'
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from citygraph.auth.keys import create_key
+from citygraph.auth.principal import Role
 from citygraph.graph.database import Connection, Database
 from citygraph.graph.reference import seed
 from citygraph.schema import graphiql
@@ -24,9 +26,13 @@ def test_chromium_is_installed() -> None:
     )
 
 
-async def test_graphiql_runs_a_query_offline(db: Database, neo4j_connection: Connection, tmp_path: Path) -> None:
+async def test_graphiql_runs_a_query_offline(
+    db: Database, neo4j_connection: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     test_chromium_is_installed()
     assert await seed(db) == 33
+    key = await create_key(db, "GraphiQL test member", Role.MEMBER, [])  # pasted in the Headers tab (step 5)
+    monkeypatch.setenv("CITYGRAPH_GRAPHIQL_KEY", key)
 
     def drive() -> dict:
         with live_server(neo4j_connection, tmp_path / "home") as base:
@@ -52,6 +58,12 @@ async def test_graphiql_runs_a_query_offline(db: Database, neo4j_connection: Con
     assert steps["exampleActiveTab"] == "BoroughsAndPartnerships"
     assert steps["exampleQuery"] == (ROOT / "docs/examples/boroughs-and-partnerships.graphql").read_text()
     assert "South London Partnership" in steps["exampleResponse"]
+    # The Headers tab signs in: the members-only Borough.skills is refused without it and answered with it.
+    refused = json.loads(steps["anonymousResponse"])
+    assert refused["data"]["borough"] == {"name": "Merton", "skills": None}
+    assert refused["errors"][0]["extensions"]["code"] == "SIGN_IN_REQUIRED"
+    assert json.loads(steps["headersTyped"]) == {"Authorization": f"Bearer {key}"}
+    assert json.loads(steps["signedInResponse"]) == {"data": {"borough": {"name": "Merton", "skills": []}}}
     # Everything the browser fetched came from the service itself.
     fetched = {line.split(" ", 1)[1].split("?")[0] for line in report["requests"]}
     assert any(url.endswith("/graphiql-static/graphiql.js") for url in fetched), fetched

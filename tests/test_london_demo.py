@@ -10,6 +10,8 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from citygraph.auth.keys import create_key
+from citygraph.auth.principal import Role
 from citygraph.graph import demo
 from citygraph.graph.database import Database
 from citygraph.graph.settings import Settings
@@ -29,7 +31,11 @@ async def london(session_db: Database, tmp_path_factory: pytest.TempPathFactory)
         CITYGRAPH_HOME=tmp_path_factory.mktemp("home"), CITYGRAPH_MAX_PAGE_SIZE=1000, CITYGRAPH_MAX_COST=100_000, CITYGRAPH_TRACE=True
     )
     app = create_app(settings, db=session_db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
+    key = await create_key(session_db, "London demo member", Role.MEMBER, [])  # skills and levels are members only
+    headers = {"authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://citygraph", headers=headers
+    ) as http:
         yield http
     await session_db.write("clear_graph")
 

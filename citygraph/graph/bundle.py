@@ -352,22 +352,40 @@ def _model_rows(
     for done, (number, cells) in enumerate(table.rows, start=1):
         if progress and (done % PROGRESS_EVERY == 0 or done == len(table.rows)):
             progress(model.file, done, len(table.rows))
-        values = {c: v for c, v in cells.items() if c in known and v != ""}  # empty cell = unknown
-        try:
-            rows.append(model(row=number, **values))
-        except ValidationError as error:
-            for detail in error.errors():
-                column = str(detail["loc"][0])
-                if column in missing:
-                    continue  # already reported once, on the header
-                if detail["type"] == "missing":
-                    message = "required value is empty"
-                elif detail["type"] == "value_error":
-                    message = str(detail["ctx"]["error"])
-                else:
-                    message = detail["msg"]
-                problems.append(Problem(model.file, number, column, message))
+        row, row_problems = parse_row(model, number, {c: v for c, v in cells.items() if c in known})
+        if row is not None:
+            rows.append(row)
+        problems.extend(p for p in row_problems if p.column not in missing)  # missing: reported on the header
     return rows
+
+
+def parse_row(model: type[BundleRow], number: int, cells: dict[str, str]) -> tuple[Any, list[Problem]]:
+    """One row's cells (column -> text, "" = unknown) as `model`, or None and a problem per bad cell. The
+    one place where a row's values are checked: the bundle importer and the write API
+    (citygraph/graph/writes.py) both call it."""
+    values = {c: v for c, v in cells.items() if v != ""}  # empty cell = unknown
+    try:
+        row = model(row=number, **values)
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            if detail["type"] == "missing":
+                message = "required value is empty"
+            elif detail["type"] == "value_error":
+                message = str(detail["ctx"]["error"])
+            else:
+                message = detail["msg"]
+            problems.append(Problem(model.file, number, str(detail["loc"][0]), message))
+        return None, problems
+    return row, row_rules(row)
+
+
+def row_rules(row: BundleRow) -> list[Problem]:
+    """Rules between the cells of one row (its values are each valid)."""
+    problems: list[Problem] = []
+    if isinstance(row, ContractRow):
+        _dates_in_order(row, problems)
+    return problems
 
 
 # --- whole-bundle rules ----------------------------------------------------------------------------------
@@ -441,8 +459,6 @@ def validate_bundle(
 
     for model in MODELS:
         _duplicates(bundle.rows(model), problems)
-    for contract in bundle.contracts:
-        _dates_in_order(contract, problems)
 
     boroughs = _keys(known.boroughs, tables, "boroughs.csv", "code")
     suppliers = _keys(known.suppliers, tables, "suppliers.csv", "id")

@@ -5,7 +5,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+import limits
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # CPV prefixes that make a procurement "technology": software packages (48), IT services (72),
@@ -47,6 +48,46 @@ class Settings(BaseSettings):
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"
     )
+    # Mutations per signed-in caller, "N/second|minute|hour|day" (docs/writing.md#rate-limit).
+    write_rate: str = Field(default="60/minute", alias="CITYGRAPH_WRITE_RATE")
+
+    @field_validator("write_rate")
+    @classmethod
+    def _check_write_rate(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError(f'must be a rate like "60/minute" (got {value!r})') from None
+        return value
+
+    # Sign-in (docs/signin.md). Off: anonymous callers get 401 instead of the public facts.
+    public_read: bool = Field(default=True, alias="CITYGRAPH_PUBLIC_READ")
+    # OpenID Connect: all three set to accept the identity provider's JWTs; unset, only API keys sign in.
+    oidc_issuer: str | None = Field(default=None, alias="CITYGRAPH_OIDC_ISSUER")
+    oidc_audience: str | None = Field(default=None, alias="CITYGRAPH_OIDC_AUDIENCE")
+    oidc_jwks_url: str | None = Field(default=None, alias="CITYGRAPH_OIDC_JWKS_URL")
+    oidc_role_claim: str = Field(default="citygraph_role", alias="CITYGRAPH_OIDC_ROLE_CLAIM")
+    oidc_boroughs_claim: str = Field(default="citygraph_boroughs", alias="CITYGRAPH_OIDC_BOROUGHS_CLAIM")
+    oidc_name_claim: str = Field(default="sub", alias="CITYGRAPH_OIDC_NAME_CLAIM")
+    # Browser origins allowed to call the API from their pages (CORS), comma-separated; empty: none.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="CITYGRAPH_CORS_ORIGINS")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _oidc_all_or_none(self) -> "Settings":
+        oidc = (self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url)
+        if any(oidc) and not all(oidc):
+            raise ValueError(
+                "CITYGRAPH_OIDC_ISSUER, CITYGRAPH_OIDC_AUDIENCE and CITYGRAPH_OIDC_JWKS_URL go together: set all three "
+                "to accept tokens, or none"
+            )
+        return self
 
     @field_validator("it_cpv_prefixes", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ from citygraph.resolvers import analytics
 from citygraph.resolvers.context import Context
 from citygraph.resolvers import satisfaction
 from citygraph.schema.satisfaction import SatisfactionBySupplierCount
+from citygraph.schema.access import members_only
 from citygraph.schema.types import Borough, ConcentrationMeasure, Contract, EntityKind, Skill, Supplier, System
 
 Ctx = Info[Context, None]
@@ -216,7 +217,9 @@ class AnalyticsQuery:
 
     @strawberry.field(
         description="Pairs where the mentor rates the skill >= minMentorLevel and the learner <= maxLearnerLevel; "
-        "by shared systems count desc, then mentor name, then learner name; the first `limit`."
+        "by shared systems count desc, then mentor name, then learner name; the first `limit`. Members only: null "
+        "without sign-in.",
+        extensions=members_only(),
     )
     async def skills_exchange(
         self,
@@ -225,7 +228,7 @@ class AnalyticsQuery:
         min_mentor_level: int | None = 4,
         max_learner_level: int | None = 2,
         limit: int | None = analytics.DEFAULT_SKILL_PAIRS,
-    ) -> list[SkillMatch]:
+    ) -> list[SkillMatch] | None:
         return await analytics.skills_exchange(  # type: ignore[return-value]
             info.context, skill, min_mentor_level, max_learner_level, limit
         )
@@ -247,9 +250,10 @@ class AnalyticsQuery:
 
     @strawberry.field(
         description="Per council its number of suppliers and average satisfaction, and their Pearson and Spearman "
-        "correlation over the councils (all, or those of boroughCodes)."
+        "correlation over the councils (all, or those of boroughCodes). Members only: null without sign-in.",
+        extensions=members_only(),
     )
     async def satisfaction_by_supplier_count(
         self, info: Ctx, borough_codes: list[strawberry.ID] | None = None
-    ) -> SatisfactionBySupplierCount:
+    ) -> SatisfactionBySupplierCount | None:
         return await satisfaction.satisfaction_by_supplier_count(info.context, borough_codes)  # type: ignore[return-value]

@@ -8,11 +8,16 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
+from citygraph.auth.principal import ANONYMOUS
+from citygraph.auth.signin import SignIn, SignInRefused
 from citygraph.dashboard import pages as dashboard
 from citygraph.graph.database import Database, Trace, resolve_connection
 from citygraph.graph.migrations import migrate
@@ -22,6 +27,7 @@ from citygraph.resolvers.context import Context
 from citygraph.schema import export, graphiql, ical, metrics, tracing
 from citygraph.schema.http import GraphQLOverHTTP
 from citygraph.schema.logs import safe_request_id
+from citygraph.schema.requests import signin_refused
 from citygraph.schema.schema import schema
 
 log = logging.getLogger("citygraph.api")
@@ -36,6 +42,7 @@ class Service:
         self.settings = settings
         self.db = db
         self.migrated = False
+        self.signin = SignIn(settings, db)  # Authorization: Bearer … → the caller (citygraph/auth/signin.py)
 
     async def ready(self) -> str | None:
         """None when Neo4j answers (running the migrations the first time it does), else the reason."""
@@ -72,13 +79,50 @@ class CityGraphQL(GraphQLOverHTTP):
         # RequestMetrics has put a safe id in the header already; checked again for apps mounted without it.
         request_id = safe_request_id(request.headers.get("x-request-id", ""))
         traced = settings.trace or (settings.trace_header and request.headers.get(TRACE_HEADER) == "1")
+        if isinstance(request, WebSocket):
+            principal = request.state.principal  # signed in before the handshake was accepted (__call__)
+        elif self.should_render_graphql_ide(self.request_adapter_class(request)):
+            principal = ANONYMOUS  # the GraphiQL page runs nothing, and is where a caller pastes a key
+        else:
+            principal = await self.service.signin.principal(request.headers.get("authorization"))  # or 401
         return Context(
             db=self.service.db,
             settings=settings,
             loaders=Loaders(self.service.db),
             request_id=request_id,
             trace=Trace() if traced else None,
+            principal=principal,
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # Sign-in happens on the handshake (the Authorization header of non-browser clients): a refused
+            # credential closes it before it is accepted, which the client sees as HTTP 403.
+            websocket = WebSocket(scope, receive, send)
+            try:
+                websocket.state.principal = await self.service.signin.principal(websocket.headers.get("authorization"))
+            except SignInRefused as refused:
+                log.info("subscription refused: %s", refused.reason)
+                await websocket.close(code=4401, reason=refused.reason[:120])
+                return
+        await super().__call__(scope, receive, send)
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """CITYGRAPH_CORS_ORIGINS: pages on these origins may call the API with an Authorization header. Empty
+    (the default): no CORS headers at all, so browsers keep other sites' pages from reading responses."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+            expose_headers=["x-request-id"],
+            max_age=600,
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Starlette:
@@ -129,8 +173,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             *metrics.ROUTES,  # /metrics (docs/operations.md)
         ],
         lifespan=lifespan,
+        exception_handlers={SignInRefused: signin_refused},  # 401 with WWW-Authenticate, from any endpoint
         # Request count/latency and X-Request-ID on every response; OpenTelemetry spans when CITYGRAPH_OTEL=1.
-        middleware=[Middleware(metrics.RequestMetrics), *tracing.middleware(settings)],
+        middleware=[Middleware(metrics.RequestMetrics), *tracing.middleware(settings), *_cors(settings)],
     )
     app.state.service = service
     return app

@@ -106,6 +106,7 @@ FAN_OUT: dict[str, FanOut] = {
     "System.pastUses": 2,
     "SatisfactionBySupplierCount.boroughs": 33,
     "ExpiryWindowUpdate.contracts": 50,  # contracts entering the window since the last poll
+    "Query.changes": _own("first"),  # the change log (docs/writing.md)
 }
 
 

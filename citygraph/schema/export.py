@@ -116,7 +116,7 @@ def to_xlsx(rows: list[dict[str, Any]], title: str) -> bytes:
 
 async def _execute(request: Request, query: str, variables: dict[str, Any], operation: str | None) -> Any:
     result = await schema.execute(
-        query, variable_values=variables, operation_name=operation, context_value=context_for(request)
+        query, variable_values=variables, operation_name=operation, context_value=await context_for(request)
     )
     if result.errors:
         raise ExportError("; ".join(error.message for error in result.errors))

@@ -43,10 +43,15 @@ def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext |
     sees "Internal error", see MaskInternalErrors), the client's own (syntax, validation, a bad argument) at
     INFO in one line. Replaces strawberry's logging, which puts every error at ERROR with a traceback."""
     request_id = _request_id(execution_context)
+    logged: set[str] = set()
     for error in errors:
         if _is_unexpected(error):
             log.error("request %s failed at %s", request_id, error.path, exc_info=error.original_error)
             continue
+        # A members-only field refused on every row of a list repeats one message hundreds of times: once is enough.
+        if error.message in logged:
+            continue
+        logged.add(error.message)
         message = error.message
         if len(message) > LOGGED_MESSAGE_CHARS:
             message = f"{message[:LOGGED_MESSAGE_CHARS]}… ({len(message):,} characters)"

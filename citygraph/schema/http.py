@@ -9,13 +9,14 @@ Strawberry's ASGI view already speaks GET and POST with `application/json`. What
   `application/json` such errors stay 200 with `data: null`, as the spec asks for legacy clients.
 - Errors of the HTTP request itself (body is not JSON, no `query`, `variables` not an object) are
   GraphQL responses too: `{"errors": [{"message": …}]}` with a 4xx status, not plain text.
-- A mutation sent with GET is refused with 405 and `Allow: POST`.
+- A mutation sent with GET is refused with 405 and `Allow: POST`; a POST whose body is not
+  `application/json` (a form, text/plain) with 415.
 - Bodies that are not what the spec asks for get a 4xx with a one-line reason, never a 500: not UTF-8,
   not JSON (or JSON nested too deeply, NaN, lone UTF-16 surrogates), not a JSON object, a list (batching is
   off: one operation per request), or more than `CITYGRAPH_MAX_BODY_BYTES` (413; a GET query string over
   it: 414).
 - A response whose error says the database is unavailable (see availability.py) is sent as 503 with
-  `Retry-After`.
+  `Retry-After`; one whose write was over the rate limit (RATE_LIMITED) as 429 with `Retry-After`.
 """
 
 import asyncio
@@ -41,6 +42,7 @@ log = logging.getLogger("citygraph.api")
 
 ABANDONED = "A field failed and the rest of the request was abandoned; check its arguments and send it again."
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+RATE_LIMITED = "RATE_LIMITED"  # extensions.code of a write over CITYGRAPH_WRITE_RATE; extensions.retryAfter: seconds
 JSON = "application/json"
 DEFAULT_MAX_BODY_BYTES = 65_536
 # A \uD800-\uDFFF escape: JSON allows it, but alone (not as half of a pair) it is no Unicode character.
@@ -160,8 +162,13 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:  # type: ignore[override]
         content_type, _ = parse_content_type(request.content_type or "")
-        if request.method != "POST" or "application/json" not in content_type:
+        if request.method != "POST":
             return await super().parse_http_body(request)  # type: ignore[return-value]
+        if content_type.lower() != JSON:
+            # Only JSON: a form or text/plain POST is what another site's page can send without a CORS
+            # preflight, so refusing them keeps such pages from running mutations with a browser's credentials.
+            shown = content_type if request.content_type else "none"
+            raise HTTPException(415, f"Send the request body as JSON with Content-Type: application/json (got {shown}).")
         data = self.parse_json(await request.get_body())
         if isinstance(data, list):
             raise HTTPException(400, "Send one operation per request: batching is not enabled.")
@@ -238,15 +245,20 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        unavailable = isinstance(response_data, dict) and any(
-            (error.get("extensions") or {}).get("code") == UNAVAILABLE for error in response_data.get("errors") or ()
-        )
+        codes = {
+            (error.get("extensions") or {}).get("code"): error.get("extensions") or {}
+            for error in (response_data.get("errors") or () if isinstance(response_data, dict) else ())
+        }
+        unavailable = UNAVAILABLE in codes
         if unavailable:
             response_data.pop("data", None)  # type: ignore[union-attr]
         response = super().create_response(response_data, sub_response)
         if unavailable:
             response.status_code = 503
             response.headers["retry-after"] = str(RETRY_AFTER_S)
+        elif RATE_LIMITED in codes:  # the write rate limit (citygraph/resolvers/ratelimit.py)
+            response.status_code = 429
+            response.headers["retry-after"] = str(codes[RATE_LIMITED]["retryAfter"])
         media_type = sub_response.media_type or JSON
         response.media_type = media_type
         response.headers["content-type"] = f"{media_type}; charset=utf-8"

@@ -89,7 +89,7 @@ async def calendar_feed(request: Request) -> Response:
     raw = request.query_params.get("remindMonths", str(DEFAULT_REMIND_MONTHS))
     if not raw.isdigit() or int(raw) > MAX_REMIND_MONTHS:
         return _problem(400, f'Parameter "remindMonths" must be a whole number from 0 to {MAX_REMIND_MONTHS}, got {raw!r}.')
-    found = await expiries(context_for(request), owner, key)
+    found = await expiries(await context_for(request), owner, key)
     if found is None:
         what = owner.value.replace("-", " ")
         return _problem(404, f"No {what} {key!r}. Use a borough's GSS code, a supplier's id or a service area's name.")

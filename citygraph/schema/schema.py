@@ -8,6 +8,7 @@ from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS, log_errors
 from citygraph.schema.filtering import ContractSort, SupplierSort, SystemSort
 from citygraph.schema.metrics import GraphQLMetrics
+from citygraph.schema.mutations import ChangeQuery, Mutation
 from citygraph.schema.search import SearchQuery
 from citygraph.schema.subscription import Subscription
 from citygraph.schema.types import (
@@ -102,8 +103,8 @@ class EntityQuery:
 
 
 @strawberry.type
-class Query(EntityQuery, AnalyticsQuery, SearchQuery):
-    """Entity lookups (EntityQuery) and the analytics."""
+class Query(EntityQuery, AnalyticsQuery, SearchQuery, ChangeQuery):
+    """Entity lookups (EntityQuery), the analytics and the change log (ChangeQuery)."""
 
 
 class CityGraphSchema(strawberry.Schema):
@@ -111,4 +112,4 @@ class CityGraphSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-schema = CityGraphSchema(query=Query, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics])
+schema = CityGraphSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics])

@@ -11,6 +11,7 @@ from strawberry.types import Info
 from citygraph.graph import records as r
 from citygraph.resolvers import analytics, entities
 from citygraph.resolvers.context import Context
+from citygraph.schema.access import members_only
 from citygraph.schema.filtering import (
     BooleanFilter,
     ContractAggregate,
@@ -232,8 +233,8 @@ class Borough:
             after,
         )
 
-    @strawberry.field(description="Ordered by skill name.")
-    async def skills(self, info: Ctx) -> list["SkillRating"]:
+    @strawberry.field(description="Ordered by skill name. Members only: null without sign-in.", extensions=members_only())
+    async def skills(self, info: Ctx) -> list["SkillRating"] | None:
         return await info.context.loaders.skill_ratings_of_borough.load(self.code)
 
     @strawberry.field(description="Query.collaborationPartners of this borough; batched across boroughs.")
@@ -317,7 +318,10 @@ class System:
     async def boroughs(self, info: Ctx) -> list[Borough]:
         return await info.context.loaders.boroughs_of_system.load(self.id)
 
-    @strawberry.field(description="Mean of non-null SystemUse.satisfaction; null when none.")
+    @strawberry.field(
+        description="Mean of non-null SystemUse.satisfaction; null when none. Members only: null without sign-in.",
+        extensions=members_only(),
+    )
     async def average_satisfaction(self, info: Ctx) -> float | None:
         return await info.context.loaders.average_satisfaction.load(self.id)
 
@@ -334,7 +338,9 @@ class System:
 class SystemUse:
     since: dt.date | None
     hosting: Hosting
-    satisfaction: int | None = strawberry.field(description="1 (very poor) .. 5 (excellent)")
+    satisfaction: int | None = strawberry.field(
+        description="1 (very poor) .. 5 (excellent). Members only: null without sign-in.", extensions=members_only()
+    )
     users: int | None
     until: dt.date | None = strawberry.field(
         description="Set on a past use (Borough.pastSystemUses): the first date a source saw it replaced."
@@ -417,7 +423,11 @@ class Skill:
 
 @strawberry.type
 class SkillRating:
-    level: int = strawberry.field(description="1 (none) .. 5 (expert)")
+    # Nullable (the contract said Int!) so that an anonymous caller's null stays on this field instead of
+    # nulling the rating, its list and every parent up to the nearest nullable field.
+    level: int | None = strawberry.field(
+        description="1 (none) .. 5 (expert). Members only: null without sign-in.", extensions=members_only()
+    )
 
     @strawberry.field
     async def borough(self, info: Ctx) -> Borough:

@@ -74,6 +74,16 @@ try {
     }
   } else {
     const v = report.views;
+    // Signed in as a member council through the header's form (CITYGRAPH_DASHBOARD_KEY, an API key the test
+    // created), so members-only facts are shown; the end of the run signs out and checks what anonymous users see.
+    const key = process.env.CITYGRAPH_DASHBOARD_KEY;
+    if (key) {
+      await page.goto(`${base}${VIEWS.map}`, { waitUntil: "load" });
+      await afterNavigation();
+      await page.fill(".sign-in input[name=key]", key);
+      await page.click(".sign-in button[type=submit]");
+      await page.waitForSelector(".sign-out");
+    }
     // Map: 33 shapes, one figure each; then the same for another measure.
     v.map = { ...(await visit(VIEWS.map, { screenshot: "map", reload: true })),
       shapes: await page.$$eval(".leaflet-overlay-pane path.leaflet-interactive", (paths) => paths.map((p) => ({ code: p.dataset.code, value: p.dataset.value, fill: p.getAttribute("fill") }))),
@@ -165,31 +175,18 @@ try {
     }
     await page.setViewportSize(DESKTOP);
 
-    // Members-only facts refused: the API answers satisfaction with null and an error; the views still render.
-    await page.route("**/graphql", async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      let refused = 0;
-      const strip = (value) => {
-        if (Array.isArray(value)) return value.forEach(strip);
-        if (value && typeof value === "object") {
-          for (const key of Object.keys(value)) {
-            if (key === "satisfaction" || key === "averageSatisfaction") { value[key] = null; refused += 1; } else strip(value[key]);
-          }
-        }
-      };
-      strip(body.data);
-      if (refused) body.errors = [...(body.errors || []), { message: "Satisfaction is for members: sign in.", path: ["boroughs", 0, "systemUses", 0, "satisfaction"] }];
-      return route.fulfill({ response, json: body });
-    });
+    // Signed out: the real API answers members-only facts with null and an error; the views still render.
+    if (key) await page.click(".sign-out");
     v.refused = {};
     await visit(`/?measure=satisfaction&asOf=${asOf}`, { screenshot: "map-refused", reload: true });
     v.refused.map = { shapes: await page.$$eval(".leaflet-overlay-pane path.leaflet-interactive", (p) => p.length), notice: await page.innerText(".notice").catch(() => null) };
     await visit(VIEWS.borough);
-    v.refused.borough = { systems: (await texts("table.systems tbody tr", "data-system-id")).length, notice: await page.innerText(".notice").catch(() => null) };
+    v.refused.borough = { systems: (await texts("table.systems tbody tr", "data-system-id")).length, notice: await page.innerText(".notice").catch(() => null),
+      satisfaction: await texts("table.systems tbody tr td:nth-child(6)"), skills: await page.innerText(".members-only").catch(() => null) };
     await visit(VIEWS.market);
     v.refused.market = { correlation: await page.getAttribute("[data-correlation]", "data-correlation"), notice: await page.innerText(".notice").catch(() => null) };
-    await page.unroute("**/graphql");
+    await visit(VIEWS.skills);
+    v.refused.skills = { pairs: (await texts("table.pairs tbody tr", "data-pair")).length, text: await texts(".members-only") };
   }
   report.ok = true;
 } catch (error) {

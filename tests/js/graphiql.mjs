@@ -11,6 +11,7 @@ if (!base || !shots) {
   process.exit(2);
 }
 const QUERY = "query BoroughNames { boroughs { name } }";
+const MEMBERS_QUERY = 'query MertonSkills { borough(code: "E09000024") { name skills { level } } }';
 
 const { page, report, close } = await openOfflineBrowser({ viewport: { width: 1400, height: 900 } });
 report.steps = {};
@@ -78,6 +79,36 @@ try {
   );
   report.steps.exampleResponse = await editorValue(".result-window");
   await page.screenshot({ path: join(shots, "graphiql-example.png") });
+
+  // 5. Sign-in through the Headers tab (docs/signin.md): a members-only field is refused without the header and
+  //    answered with it. CITYGRAPH_GRAPHIQL_KEY is a member's API key the test created.
+  const key = process.env.CITYGRAPH_GRAPHIQL_KEY;
+  if (key) {
+    const resultHas = (text) =>
+      page.waitForFunction(
+        (t) => (document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue() || "").includes(t),
+        text,
+        { timeout: 30000 },
+      );
+    await page.goto(`${base}/graphql?document=${encodeURIComponent(MEMBERS_QUERY)}`, { waitUntil: "load" });
+    await page.waitForSelector(".graphiql-execute-button", { timeout: 30000 });
+    await page.click(".graphiql-execute-button");
+    await resultHas("SIGN_IN_REQUIRED");
+    report.steps.anonymousResponse = await editorValue(".result-window");
+    await page.click('.graphiql-editor-tools button[data-name="headers"]');
+    const headers = ".graphiql-editor-tool .graphiql-editor:not(.hidden)";
+    await page.waitForSelector(`${headers} .CodeMirror`, { timeout: 15000 });
+    await page.click(`${headers} .CodeMirror`);
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Backspace");
+    // Typed, not set: what a user pasting the header does (the editor closes brackets itself, hence no "}").
+    await page.keyboard.type(`{"Authorization": "Bearer ${key}"`, { delay: 2 });
+    report.steps.headersTyped = await editorValue(".graphiql-editor-tool .graphiql-editor:not(.hidden)");
+    await page.click(".graphiql-execute-button");
+    await resultHas('"skills": []');
+    report.steps.signedInResponse = await editorValue(".result-window");
+    await page.screenshot({ path: join(shots, "graphiql-headers.png") });
+  }
   report.ok = true;
 } catch (error) {
   report.ok = false;

@@ -4,14 +4,34 @@ export const config = JSON.parse(document.getElementById("citygraph-dashboard-co
 
 export class ApiError extends Error {}
 
+// Sign-in (docs/signin.md): an API key pasted in the header's form, kept in sessionStorage (this tab only, gone
+// when it closes) and sent as `Authorization: Bearer`. Without it the API answers public facts only.
+const KEY_STORAGE = "citygraph.apiKey";
+export function apiKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORAGE);
+  } catch {
+    return null; // storage disabled: anonymous
+  }
+}
+export function signIn(key) {
+  sessionStorage.setItem(KEY_STORAGE, key);
+}
+export function signOut() {
+  sessionStorage.removeItem(KEY_STORAGE);
+}
+
 // Returns { data, errors }: with partial data (e.g. a members-only field refused) the caller shows what came
 // back and says what is missing. Throws ApiError when there is no data at all.
 export async function gql(query, variables = {}) {
   let response;
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  const key = apiKey();
+  if (key) headers.authorization = `Bearer ${key}`;
   try {
     response = await fetch(config.graphql, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers,
       body: JSON.stringify({ query, variables }),
     });
   } catch (error) {

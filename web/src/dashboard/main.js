@@ -3,7 +3,7 @@
 // sent by e-mail. Tests and the benchmark read <main data-view data-status> and window.citygraphDashboard.
 import "leaflet/dist/leaflet.css";
 import "./dashboard.css";
-import { config, ApiError } from "./api.js";
+import { config, ApiError, apiKey, signIn, signOut } from "./api.js";
 import { h, today, isDate } from "./ui.js";
 import mapView from "./views/map.js";
 import boroughView from "./views/borough.js";
@@ -42,10 +42,32 @@ const main = h("main", { id: "main", tabindex: "-1" });
 const nav = h("nav", { "aria-label": "Views" },
   h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: config.base + path, "data-route": "" }, label)))),
   h("a", { class: "to-graphiql", href: config.graphql }, "GraphiQL"));
+// Sign-in with an API key (docs/signin.md): members see satisfaction and skill levels too. Changing it reloads the view.
+const signin = h("div", { class: "signin" });
+function renderSignin() {
+  if (apiKey()) {
+    signin.replaceChildren(h("span", {}, "Signed in"), " ",
+      h("button", { type: "button", class: "sign-out", onclick: () => { signOut(); renderSignin(); route(); } }, "Sign out"));
+    return;
+  }
+  const form = h("form", { class: "sign-in", onsubmit: (event) => {
+    event.preventDefault();
+    const key = form.elements.key.value.trim();
+    if (!key) return;
+    signIn(key);
+    renderSignin();
+    route();
+  } },
+    h("label", {}, "API key ", h("input", { type: "password", name: "key", autocomplete: "off", placeholder: "cg_…", size: 12 })),
+    h("button", { type: "submit" }, "Sign in"));
+  signin.replaceChildren(form);
+}
+renderSignin();
+
 const app = document.getElementById("app");
 app.replaceChildren(
   h("a", { class: "skip", href: "#main" }, "Skip to content"),
-  h("header", { class: "top" }, h("p", { class: "brand" }, h("a", { href: config.base + "/", "data-route": "" }, "City Tools for London")), nav),
+  h("header", { class: "top" }, h("p", { class: "brand" }, h("a", { href: config.base + "/", "data-route": "" }, "City Tools for London")), nav, signin),
   main,
   h("footer", {},
     "Data from the CityGraph API (",

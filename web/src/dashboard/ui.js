@@ -62,6 +62,12 @@ export function panel(title, operations = [], ...body) {
     ...body);
 }
 
+// Members-only facts (docs/signin.md): without sign-in the API answers them with null and a SIGN_IN_REQUIRED error.
+export const SIGN_IN_TO_SEE = "sign in to see";
+export function refusedForSignIn(errors) {
+  return (errors || []).some((e) => e.extensions && e.extensions.code === "SIGN_IN_REQUIRED");
+}
+
 // Errors that came back next to the data (e.g. members-only fields refused): say what is missing, keep the rest.
 export function partialNotice(errors) {
   if (!errors || !errors.length) return null;

@@ -2,7 +2,7 @@
 // satisfaction; who else runs each system; contract timeline; skills; top collaboration partners and why.
 import * as Plot from "@observablehq/plot";
 import { gql } from "../api.js";
-import { h, link, panel, table, alternative, partialNotice, boroughLink, supplierLink, systemLink, fmt, chartWidth, OKABE_ITO } from "../ui.js";
+import { h, link, panel, table, alternative, partialNotice, refusedForSignIn, SIGN_IN_TO_SEE, boroughLink, supplierLink, systemLink, fmt, chartWidth, OKABE_ITO } from "../ui.js";
 
 export const BOROUGH_QUERY = `query BoroughPage($code: ID!) {
   borough(code: $code) {
@@ -79,6 +79,7 @@ export default {
       suppliersOf.get(s.id).set(c.supplier.id, c.supplier);
     }
     const uses = b.systemUses.filter((u) => u && u.system);
+    const membersOnlyHidden = refusedForSignIn(errors);
     const byKind = (kind) => uses.filter((u) => u.system.serviceArea.kind === kind)
       .sort((a, c) => a.system.serviceArea.name.localeCompare(c.system.serviceArea.name) || a.system.name.localeCompare(c.system.name));
     const systemsPanel = panel(`Systems (${uses.length})`, ops,
@@ -95,7 +96,7 @@ export default {
             return list2.length ? list2.flatMap((s, i) => (i ? [", ", supplierLink(s)] : [supplierLink(s)])) : "—";
           } },
           { label: "Hosting", value: (u) => HOSTING[u.hosting] || u.hosting },
-          { label: "Satisfaction", value: (u) => fmt.int(u.satisfaction), numeric: true },
+          { label: "Satisfaction", value: (u) => (membersOnlyHidden && u.satisfaction === null ? SIGN_IN_TO_SEE : fmt.int(u.satisfaction)), numeric: true },
           { label: "Who else runs it", value: (u) => {
             const others = u.system.boroughs.filter((o) => o.code !== b.code);
             if (!others.length) return "nobody else";
@@ -120,7 +121,9 @@ export default {
       ], contracts)));
 
     const skillsPanel = panel("Skills", ops,
-      b.skills.length
+      b.skills === null
+        ? h("p", { class: "members-only" }, `Skill levels are for member councils: ${SIGN_IN_TO_SEE} them.`)
+        : b.skills.length
         ? table("Skill levels (1 none … 5 expert)", [
             { label: "Skill", value: (s) => s.skill.name },
             { label: "Category", value: (s) => fmt.text(s.skill.category) },

@@ -2,7 +2,7 @@
 // satisfaction against number of suppliers with its correlation (City Tools' own finding).
 import * as Plot from "@observablehq/plot";
 import { gql } from "../api.js";
-import { h, panel, table, alternative, partialNotice, boroughLink, supplierLink, fmt, chartWidth, mean, pearson, OKABE_ITO } from "../ui.js";
+import { h, panel, table, alternative, partialNotice, refusedForSignIn, SIGN_IN_TO_SEE, boroughLink, supplierLink, fmt, chartWidth, mean, pearson, OKABE_ITO } from "../ui.js";
 import { AREAS_QUERY } from "./buy.js";
 
 export const CONCENTRATION_QUERY = `query Concentration($serviceArea: String, $measure: ConcentrationMeasure!, $top: Int!) {
@@ -94,7 +94,7 @@ export default {
       panel("Satisfaction against number of suppliers", [{ query: SCATTER_QUERY, variables: {} }],
         h("p", { class: "figures", "data-correlation": r ?? "" },
           r === null
-            ? "Not enough satisfaction scores to compute a correlation."
+            ? (refusedForSignIn(errors) ? `Satisfaction is for member councils: ${SIGN_IN_TO_SEE} the correlation.` : "Not enough satisfaction scores to compute a correlation.")
             : `Pearson correlation across ${points.length} boroughs: r = ${r.toFixed(2)} (${r < -0.3 ? "more suppliers, less satisfied" : r > 0.3 ? "more suppliers, more satisfied" : "no clear relation"}).`),
         points.length ? scatterHolder : null,
         alternative("Table of the scatter's points", table("Boroughs", [

@@ -1,7 +1,7 @@
 // Skills: a heat map of borough × skill (levels 1–5) and the mentor/learner pairs for a chosen skill.
 import * as Plot from "@observablehq/plot";
 import { gql } from "../api.js";
-import { h, panel, table, alternative, partialNotice, boroughLink, fmt, chartWidth, SEQUENTIAL } from "../ui.js";
+import { h, panel, table, alternative, partialNotice, refusedForSignIn, SIGN_IN_TO_SEE, boroughLink, fmt, chartWidth, SEQUENTIAL } from "../ui.js";
 
 export const HEATMAP_QUERY = `query SkillsHeatmap {
   skills { name category }
@@ -29,7 +29,8 @@ export default {
     const maxLearnerLevel = Math.max(1, Math.min(5, Number(search.get("learner")) || 2));
     const variables = { skill, minMentorLevel, maxLearnerLevel };
     const exchange = await gql(EXCHANGE_QUERY, variables);
-    const pairs = exchange.data.skillsExchange;
+    const hidden = refusedForSignIn([...heat.errors, ...exchange.errors]); // levels are members only
+    const pairs = exchange.data.skillsExchange || [];
     const cells = heat.data.boroughs.flatMap((b) => (b.skills || []).filter((r) => r && r.level !== null).map((r) => ({ borough: b.name, code: b.code, skill: r.skill.name, level: r.level })));
     const boroughs = heat.data.boroughs.map((b) => b.name);
     const skillNames = skills.map((s) => s.name);
@@ -60,15 +61,16 @@ export default {
               { label: "Level", value: (p) => fmt.int(p.learnerLevel), numeric: true },
               { label: "Shared systems", value: (p) => `${p.sharedSystems.length}${p.sharedSystems.length ? `: ${p.sharedSystems.slice(0, 3).map((s) => s.name).join(", ")}${p.sharedSystems.length > 3 ? "…" : ""}` : ""}` },
             ], pairs, { class: "pairs" })
-          : h("p", {}, "No pair with these levels.")),
+          : h("p", { class: hidden ? "members-only" : null }, hidden ? `Skill levels are for member councils: ${SIGN_IN_TO_SEE} the pairs.` : "No pair with these levels.")),
       panel("Skill levels by borough", [{ query: HEATMAP_QUERY, variables: {} }],
-        heatHolder,
+        hidden ? h("p", { class: "members-only" }, `Skill levels are for member councils: ${SIGN_IN_TO_SEE} the heat map.`) : heatHolder,
         alternative("Table of the skill levels", table("Skill levels by borough", [
           { label: "Borough", value: (b) => boroughLink(b) },
           ...skillNames.map((name) => ({ label: name, value: (b) => fmt.int(levelOf.get(`${b.code}\u0000${name}`) ?? null), numeric: true })),
         ], heat.data.boroughs, { class: "skills-table" }))),
     ];
     const after = async () => {
+      if (hidden) return; // no levels to draw
       const width = Math.max(chartWidth(heatHolder), 140 + skillNames.length * 42);
       heatHolder.append(Plot.plot({
         width,

@@ -1,0 +1,3 @@
+// removeContract: the contract and its relationships.
+MATCH (c:Contract {id: $id})
+DETACH DELETE c

@@ -1,0 +1,3 @@
+// upsertServiceArea.
+MERGE (n:ServiceArea {name: $name})
+SET n.kind = $kind
