@@ -105,26 +105,39 @@ class Target:
     answer: Callable[[Query], Awaitable[dict[str, Any]]]  # the answer's data in CityGraph's shape
 
 
+async def drive(call: Callable[[], Awaitable[None]], concurrency: int, count: int, seconds: float) -> list[float]:
+    """`concurrency` workers send requests until `count` were sent or `seconds` passed; the latencies in ms."""
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    sent = 0
+
+    async def worker() -> None:
+        nonlocal sent
+        while sent < count and time.perf_counter() < deadline:
+            sent += 1
+            began = time.perf_counter()
+            await call()
+            latencies.append((time.perf_counter() - began) * 1000)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies
+
+
 async def run_cell(
     target: Target, query: Query, concurrency: int, warmup: int, requests: int, seconds: float, neo4j_pid: int
 ) -> Cell:
-    for _ in range(warmup):  # connection pools, plan caches, JIT, parse caches
-        await target.call(query)
-    latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
+    def call() -> Awaitable[None]:
+        return target.call(query)
 
-    async def worker() -> None:
-        while len(latencies) < requests and time.perf_counter() < deadline:
-            began = time.perf_counter()
-            await target.call(query)
-            latencies.append((time.perf_counter() - began) * 1000)
-
-    server_before = cpu_seconds(target.pid) if target.pid else None
+    # Warm-up at the cell's concurrency (connection pools, plan and parse caches, the JIT), bounded in time too:
+    # a slow query must not spend the run warming up.
+    await drive(call, concurrency, warmup, max(1.0, seconds / 5))
+    server_before = cpu_seconds(target.pid) if target.pid else 0.0
     neo4j_before, client_before = cpu_seconds(neo4j_pid), own_cpu_seconds()
     began = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    latencies = await drive(call, concurrency, requests, seconds)
     elapsed = time.perf_counter() - began
-    server = cpu_seconds(target.pid) - server_before if target.pid and server_before is not None else None
+    server = cpu_seconds(target.pid) - server_before if target.pid else None
     return Cell(
         len(latencies), elapsed, latencies, server, cpu_seconds(neo4j_pid) - neo4j_before,
         own_cpu_seconds() - client_before,
@@ -335,7 +348,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="at most this many measured requests per cell")
     parser.add_argument("--seconds", type=float, default=20.0, help="at most this long per cell")
-    parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests before each cell")
+    parser.add_argument("--warmup", type=int, default=30,
+                        help="unmeasured requests before each cell (at most a fifth of --seconds)")
     parser.add_argument("--concurrency", default="1,8,16", help="comma-separated concurrency levels")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repetitions (medians, paired ratios)")
     parser.add_argument("--queries", default=",".join(q.name for q in QUERIES), help="e.g. Q1,Q5,A1")
@@ -369,7 +383,7 @@ def main() -> None:
     command = " ".join(["bench/compare.py", *sys.argv[1:]])
     print(f"\n`{command}` — London demo, one Neo4j (embedded), one process per server, {os.cpu_count()} cores shared "
           f"by the servers, Neo4j and this load generator (aiohttp; its CPU is the client column).\n"
-          f"Per cell: at most {args.requests} requests or {args.seconds:g} s after {args.warmup} warm-up requests; "
+          f"Per cell: at most {args.requests} requests or {args.seconds:g} s after at most {args.warmup} warm-up requests; "
           f"{args.repeats} interleaved repetition(s); medians; ratios paired per repetition.\n")
     for query in queries:
         print(f"- {query.name}: {query.label}")
