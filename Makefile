@@ -7,11 +7,13 @@ LAUNCHER_JAR := launcher/target/launcher.jar
 LAUNCHER_SRC := launcher/pom.xml $(shell find launcher/src -name '*.java')
 WEB := web
 NPM_STAMP := $(WEB)/node_modules/.installed
+PEER := bench/peer
+PEER_STAMP := $(PEER)/node_modules/.installed
 CHROMIUM ?= $(or $(CITYGRAPH_CHROMIUM),/usr/bin/chromium)
 
 .PHONY: install run test clean graphiql dashboard browser
 
-install: $(VENV)/.installed $(LAUNCHER_JAR) $(NPM_STAMP)
+install: $(VENV)/.installed $(LAUNCHER_JAR) $(NPM_STAMP) $(PEER_STAMP)
 
 # pip shows what the build backend warns; setuptools' "Editable installation" note (its import finder: mind
 # folders named like the package) is information, not a problem. Only that message is filtered: other
@@ -28,6 +30,11 @@ $(LAUNCHER_JAR): $(LAUNCHER_SRC)
 # Node tooling (GraphiQL bundle, graphql-http audit, playwright-core): reinstalled only when the lock changes.
 $(NPM_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+# The Neo4j GraphQL Library server that bench/compare.py and tests/test_peer_compare.py compare CityGraph with.
+$(PEER_STAMP): $(PEER)/package.json $(PEER)/package-lock.json
+	cd $(PEER) && npm ci --no-audit --no-fund --loglevel=error >/dev/null
 	touch $@
 
 # Rebuilds the committed offline GraphiQL bundle (citygraph/schema/static/graphiql/) from web/node_modules.
@@ -51,4 +58,4 @@ test: install browser
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) launcher/target .pytest_cache $(WEB)/node_modules
+	rm -rf $(VENV) launcher/target .pytest_cache $(WEB)/node_modules $(PEER)/node_modules
