@@ -1,12 +1,14 @@
 """Every analytic's full answer for a fixed set of argument sets, as one JSON file: run it with two versions of
 the code against the same loaded graph and compare the files, to show a rewrite changed no answer.
 
-    .venv/bin/python bench/analytics_answers.py --home DIR --out answers.json [--scale uk|london]
+    .venv/bin/python bench/analytics_answers.py --home DIR --out answers.json [--only LABEL-PART]
     .venv/bin/python bench/analytics_answers.py --compare before.json after.json
 
 --home names a CITYGRAPH_HOME whose Neo4j already holds the demo of that scale (`citygraph demo --scale …`
 leaves it running). Each query runs in-process through the GraphQL schema (`schema.execute`, no HTTP); an
-answer with errors is recorded as its error messages, so a changed error shows up as a difference too.
+answer with errors is recorded as its error messages, so a changed error shows up as a difference too. Every
+edge's sharedBoroughs of a 50-node network is over the default cost limit: set CITYGRAPH_MAX_COST to compare
+those too.
 """
 
 import argparse
@@ -92,9 +94,11 @@ def queries() -> dict[str, str]:
     return q
 
 
-async def answers(db: Database, settings: Settings) -> dict[str, object]:
+async def answers(db: Database, settings: Settings, only: str) -> dict[str, object]:
     found: dict[str, object] = {}
     for label, query in queries().items():
+        if only not in label:
+            continue
         context = Context(db=db, settings=settings, loaders=Loaders(db), request_id="answers", trace=None)
         started = time.perf_counter()
         result = await schema.execute(query, context_value=context)
@@ -121,6 +125,7 @@ async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--home", type=Path)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--only", default="", help="only the queries whose label contains this")
     parser.add_argument("--compare", type=Path, nargs=2, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args()
     if args.compare:
@@ -130,7 +135,7 @@ async def main() -> int:
     settings = Settings(CITYGRAPH_HOME=args.home)
     db = Database(resolve_connection(settings, progress=lambda message: print(message, file=sys.stderr)))
     try:
-        found = await answers(db, settings)
+        found = await answers(db, settings, args.only)
     finally:
         await db.close()
     args.out.write_text(json.dumps(found, indent=1, sort_keys=True))
