@@ -59,6 +59,10 @@ QUERIES: dict[str, str] = {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
+    "jointProcurementOpportunities (limit 20)": """{ jointProcurementOpportunities(asOf: "%s", limit: 20) {
+        system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
+        combinedValueGbp } }"""
+    % AS_OF,
     "supplierNetwork (largest supplier, defaults)": """{ supplierNetwork(supplierId: "DEMO-SUP-001") {
         nodes { id kind label } edges { source target weight } } }""",
     "supplierNetwork (… and every edge's sharedBoroughs)": """{ supplierNetwork(supplierId: "DEMO-SUP-001") {
