@@ -59,7 +59,7 @@ QUERIES: dict[str, str] = {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
-    "jointProcurementOpportunities (limit 20)": """{ jointProcurementOpportunities(asOf: "%s", limit: 20) {
+    "jointProcurementOpportunities (limit 20, otherwise defaults)": """{ jointProcurementOpportunities(asOf: "%s", limit: 20) {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,

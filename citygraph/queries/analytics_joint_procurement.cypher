@@ -46,8 +46,8 @@ CALL (missingArea) {
     windowEnd: windowEnd,
     combinedValueGbp: CASE WHEN valued > 0 THEN toFloat(total) END
   }) AS items
-  // Every borough, not only those named: a few hundred maps, where collecting the members of each item
-  // again made Neo4j account ten times the memory of the whole answer.
+  // Every borough's map, not only those named: a few hundred maps. Collecting each item's members once more
+  // to pick out the named ones made Neo4j count 122 MB against the transaction's memory (12 MB without).
   RETURN items, CASE WHEN items = [] THEN [] ELSE COLLECT { MATCH (m:Borough) RETURN m {.code, .name, .region} } END
            AS boroughs
 }
