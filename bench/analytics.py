@@ -59,7 +59,8 @@ QUERIES: dict[str, str] = {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
-    "jointProcurementOpportunities (limit 20, otherwise defaults)": """{ jointProcurementOpportunities(asOf: "%s", limit: 20) {
+    "jointProcurementOpportunities (limit 20, otherwise defaults)": """{ jointProcurementOpportunities(asOf: "%s",
+        limit: 20) {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
@@ -140,7 +141,8 @@ async def bench(
             continue
         row = {key: quantile([t[key] for t in timed], 50) for key in ("db", "cpu", "neo4j_cpu")}
         totals = [t["total"] for t in timed]
-        row |= {"first": first["total"], "p50": quantile(totals, 50), "p99": quantile(totals, 99), "n": len(timed)}
+        row |= {"first": first["total"], "p50": quantile(totals, 50), "p99": quantile(totals, 99)}
+        row["n"] = len(timed)
         rows.append((label, row))
     return rows
 
@@ -193,14 +195,18 @@ async def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
     name = "London demo" if args.scale == "london" else "UK-scale demo"
-    print(f"{name} (seed {demo.DEFAULT_SEED}), {runs} runs each after a first call and {warmup} warm-up, one at a time.")
+    print(f"{name} (seed {demo.DEFAULT_SEED}), {runs} runs each after a first call and {warmup} warm-up, one at a "
+          "time.")
     print(f"Load average (1 min) at the start and end: {loads[0]:.1f}, {loads[-1]:.1f} on {os.cpu_count()} CPUs.")
     options = " --scale uk" if args.scale == "uk" else ""
     options += f" --runs {args.runs}" if args.runs else ""
     options += f" --warmup {args.warmup}" if args.warmup is not None else ""
+    options += f" --budget-s {args.budget_s:g}" if args.budget_s != 60.0 else ""
     options += f" --only {args.only}" if args.only else ""
+    options += f" --home {args.home} --loaded" if args.loaded else ""
     print(f"Command: `.venv/bin/python bench/analytics.py{options}`\n")
-    print("| analytic | first ms | p50 ms | p99 ms | of which Neo4j, p50 ms | CPU ms, this process | CPU ms, Neo4j | runs |")
+    print("| analytic | first ms | p50 ms | p99 ms | of which Neo4j, p50 ms | CPU ms, this process | CPU ms, Neo4j "
+          "| runs |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, row in rows:
         if isinstance(row, str):

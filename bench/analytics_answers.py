@@ -70,9 +70,12 @@ def queries() -> dict[str, str]:
         )
     for supplier in ("DEMO-SUP-001", "DEMO-SUP-007", "DEMO-SUP-040", "DEMO-SUP-120", "DEMO-SUP-999"):
         for args in ("", ", depth: 2, minSharedBoroughs: 30", ", depth: 3, minSharedBoroughs: 100, limit: 20"):
-            q[f"supplierNetwork {supplier}{args}"] = f'{{ supplierNetwork(supplierId: "{supplier}"{args}) {{ {NETWORK} }} }}'
+            q[f"supplierNetwork {supplier}{args}"] = (
+                f'{{ supplierNetwork(supplierId: "{supplier}"{args}) {{ {NETWORK} }} }}'
+            )
         q[f"supplierNetwork {supplier} nodes only"] = (
-            f'{{ supplierNetwork(supplierId: "{supplier}") {{ nodes {{ id kind label }} edges {{ source target weight }} }} }}'
+            f'{{ supplierNetwork(supplierId: "{supplier}") {{ nodes {{ id kind label }} '
+            "edges { source target weight } } }"
         )
     for args in ("", "measure: CONTRACT_VALUE, top: 10", "top: 500", 'serviceArea: "Housing", top: 3',
                  'serviceArea: "Finance", measure: CONTRACT_VALUE', 'serviceArea: "Nowhere"'):
@@ -81,7 +84,11 @@ def queries() -> dict[str, str]:
             "smeShare suppliers { supplier { id name sme } contractCount valueGbp share } } }"
         )
     for skill in ("Cyber security", "GIS", "Digital procurement", "Juggling"):
-        for args in ("", ", minMentorLevel: 3, maxLearnerLevel: 3, limit: 2000", ", minMentorLevel: 5, maxLearnerLevel: 1"):
+        for args in (
+            "",
+            ", minMentorLevel: 3, maxLearnerLevel: 3, limit: 2000",
+            ", minMentorLevel: 5, maxLearnerLevel: 1",
+        ):
             q[f"skillsExchange {skill}{args}"] = (
                 f'{{ skillsExchange(skill: "{skill}"{args}) {{ skill {{ name category }} mentor {{ code name }} '
                 "learner { code name } mentorLevel learnerLevel sharedSystems { id name } } }"
