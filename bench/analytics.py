@@ -9,10 +9,18 @@ in --home's Neo4j, which is then left running), then runs each query in-process 
 (`schema.execute` with a fresh request context, as the HTTP endpoint does), one at a time. "total" is the whole GraphQL execution: parsing
 (cached), validation (cached), resolvers, the Cypher round trip and serialising the result; "db" is the
 database's own share (result available + consumed, from the driver's summary). No HTTP.
+
+"first" is the first call of each query in this process (GraphQL parse and validation not cached yet, Neo4j's
+plan cache as the previous run left it), timed apart from the runs. On a shared machine wall times grow with
+the load average (printed with the table), so the CPU each request costs is printed too: this process's own
+(`time.process_time`: resolvers, the driver decoding the rows, GraphQL completing the answer) and the embedded
+Neo4j's (its process's user + system time from /proc, which also counts its background threads). A request
+served one at a time on an idle machine takes about their sum.
 """
 
 import argparse
 import asyncio
+import os
 import shutil
 import statistics
 import sys
@@ -51,6 +59,11 @@ QUERIES: dict[str, str] = {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
+    "jointProcurementOpportunities (limit 20, otherwise defaults)": """{ jointProcurementOpportunities(asOf: "%s",
+        limit: 20) {
+        system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
+        combinedValueGbp } }"""
+    % AS_OF,
     "supplierNetwork (largest supplier, defaults)": """{ supplierNetwork(supplierId: "DEMO-SUP-001") {
         nodes { id kind label } edges { source target weight } } }""",
     "supplierNetwork (… and every edge's sharedBoroughs)": """{ supplierNetwork(supplierId: "DEMO-SUP-001") {
@@ -74,15 +87,28 @@ class Failed(Exception):
     """The analytic answered with errors: reported in its row, the run goes on with the next one."""
 
 
-async def run_once(db: Database, settings: Settings, query: str) -> tuple[float, float]:
+def neo4j_cpu_ms(pid: int | None) -> float:
+    """User + system CPU time of the Neo4j process so far (0 when its pid is unknown, e.g. NEO4J_URI)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+async def run_once(db: Database, settings: Settings, query: str, neo4j_pid: int | None) -> dict[str, float]:
     trace = Trace()
     context = Context(db=db, settings=settings, loaders=Loaders(db), request_id="bench", trace=trace)
+    neo4j_before, cpu_before = neo4j_cpu_ms(neo4j_pid), time.process_time()
     started = time.perf_counter()
     result = await schema.execute(query, context_value=context)
     elapsed = (time.perf_counter() - started) * 1000
     if result.errors:
         raise Failed(f"failed after {elapsed / 1000:.1f} s: {result.errors[0].message}")
-    return elapsed, trace.db_ms
+    cpu = (time.process_time() - cpu_before) * 1000
+    return {"total": elapsed, "db": trace.db_ms, "cpu": cpu, "neo4j_cpu": neo4j_cpu_ms(neo4j_pid) - neo4j_before}
 
 
 def quantile(values: list[float], q: int) -> float:
@@ -93,28 +119,30 @@ Row = dict[str, float] | str
 
 
 async def bench(
-    db: Database, settings: Settings, runs: int, warmup: int, budget_s: float, only: str
+    db: Database, settings: Settings, runs: int, warmup: int, budget_s: float, only: str, neo4j_pid: int | None
 ) -> list[tuple[str, Row]]:
-    """Each query `warmup` times, then `runs` times or until `budget_s` is spent (the run count is printed)."""
+    """Each query once ("first"), `warmup` times more, then `runs` times or until `budget_s` is spent (the run
+    count is printed)."""
     rows: list[tuple[str, Row]] = []
     for label, query in QUERIES.items():
         if only not in label:
             continue
         print(f"{label} …", file=sys.stderr)
-        totals: list[float] = []
-        dbs: list[float] = []
+        timed: list[dict[str, float]] = []
         try:
+            first = await run_once(db, settings, query, neo4j_pid)
             for _ in range(warmup):  # plan cache, page cache, parser/validation caches, connection pool
-                await run_once(db, settings, query)
+                await run_once(db, settings, query, neo4j_pid)
             deadline = time.monotonic() + budget_s
-            while len(totals) < runs and (not totals or time.monotonic() < deadline):
-                total, db_ms = await run_once(db, settings, query)
-                totals.append(total)
-                dbs.append(db_ms)
+            while len(timed) < runs and (not timed or time.monotonic() < deadline):
+                timed.append(await run_once(db, settings, query, neo4j_pid))
         except Failed as failure:
             rows.append((label, str(failure)))
             continue
-        row = {"p50": quantile(totals, 50), "p99": quantile(totals, 99), "db50": quantile(dbs, 50), "n": len(totals)}
+        row = {key: quantile([t[key] for t in timed], 50) for key in ("db", "cpu", "neo4j_cpu")}
+        totals = [t["total"] for t in timed]
+        row |= {"first": first["total"], "p50": quantile(totals, 50), "p99": quantile(totals, 99)}
+        row["n"] = len(timed)
         rows.append((label, row))
     return rows
 
@@ -148,13 +176,17 @@ async def main() -> None:
             uri, "neo4j", embedded.password(), "neo4j", settings.query_timeout_s, settings.write_timeout_s
         )
     db = Database(connection)
+    neo4j_pid = embedded.status().pid if settings.neo4j_uri is None else None
+    loads: list[float] = []
     try:
         if not args.loaded:
             await migrate(db)
             await db.write("clear_graph")
             print(f"Loading the {args.scale} demo …", file=sys.stderr)
             await demo.generate_and_load(db, home / "demo-bundle", scale=args.scale, seed=demo.DEFAULT_SEED)
-        rows = await bench(db, settings, runs, warmup, args.budget_s, args.only)
+        loads.append(os.getloadavg()[0])
+        rows = await bench(db, settings, runs, warmup, args.budget_s, args.only, neo4j_pid)
+        loads.append(os.getloadavg()[0])
     finally:
         await db.close()
         if not args.loaded:
@@ -163,19 +195,27 @@ async def main() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
     name = "London demo" if args.scale == "london" else "UK-scale demo"
-    print(f"{name} (seed {demo.DEFAULT_SEED}), {runs} runs each after {warmup} warm-up, one at a time.")
+    print(f"{name} (seed {demo.DEFAULT_SEED}), {runs} runs each after a first call and {warmup} warm-up, one at a "
+          "time.")
+    print(f"Load average (1 min) at the start and end: {loads[0]:.1f}, {loads[-1]:.1f} on {os.cpu_count()} CPUs.")
     options = " --scale uk" if args.scale == "uk" else ""
     options += f" --runs {args.runs}" if args.runs else ""
     options += f" --warmup {args.warmup}" if args.warmup is not None else ""
+    options += f" --budget-s {args.budget_s:g}" if args.budget_s != 60.0 else ""
     options += f" --only {args.only}" if args.only else ""
+    options += f" --home {args.home} --loaded" if args.loaded else ""
     print(f"Command: `.venv/bin/python bench/analytics.py{options}`\n")
-    print("| analytic | p50 ms | p99 ms | of which Neo4j, p50 ms | runs |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| analytic | first ms | p50 ms | p99 ms | of which Neo4j, p50 ms | CPU ms, this process | CPU ms, Neo4j "
+          "| runs |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, row in rows:
         if isinstance(row, str):
-            print(f"| {label} | {row} | | | |")
+            print(f"| {label} | {row} | | | | | | |")
         else:
-            print(f"| {label} | {row['p50']:.1f} | {row['p99']:.1f} | {row['db50']:.1f} | {row['n']:.0f} |")
+            print(
+                f"| {label} | {row['first']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | {row['db']:.1f} "
+                f"| {row['cpu']:.0f} | {row['neo4j_cpu']:.0f} | {row['n']:.0f} |"
+            )
 
 
 if __name__ == "__main__":

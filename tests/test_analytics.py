@@ -273,6 +273,23 @@ async def test_joint_procurement_min_boroughs_and_service_area(loaded, client):
                                                      "SYS08"]
 
 
+async def test_joint_procurement_lists_each_contracts_lead_supplier(loaded, client):
+    # A contract with several suppliers (an OCDS consortium) names its lead: the first of them by id.
+    await loaded.run_text(
+        "MATCH (c1:Contract {id: 'C01'}), (c2:Contract {id: 'C02'}), (bore:Supplier {id: 'SUP-BORE'}) "
+        "CREATE (c1)-[:WITH]->(:Supplier {id: 'SUP-AARDVARK', name: 'Aardvark Ltd', sme: true}) "
+        "CREATE (c2)-[:WITH]->(bore)",
+        write=True,
+    )
+    result = await data(client, PROCUREMENT, {"within": 13, "asOf": "2027-01-31"})
+    first = result["jointProcurementOpportunities"][0]
+    assert [(c["id"], c["supplier"]["id"]) for c in first["contracts"]] == [
+        ("C01", "SUP-AARDVARK"),
+        ("C02", "SUP-ACME"),
+    ]
+    assert opportunities(result)[0] == ("SYS01", ["C01", "C02"], "2027-01-31", "2028-02-29", 300000.0)
+
+
 async def test_joint_procurement_ignores_other_buyers_and_validates(loaded, client):
     await loaded.run_text(
         "MATCH (s:System {id: 'SYS08'}), (x:Supplier {id: 'SUP-CORV'}) "

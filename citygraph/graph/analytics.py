@@ -86,15 +86,48 @@ class ProcurementOpportunity:
     combined_value_gbp: float | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> "ProcurementOpportunity":
+    def of(cls, row: dict[str, Any], boroughs: dict[str, Borough]) -> "ProcurementOpportunity":
+        """From an item of analytics_joint_procurement: its boroughs are codes into `boroughs` (one record
+        per borough, shared), its contracts lists (`_contract`)."""
         return cls(
             System.of(row["system"]),
-            [Borough.of(b) for b in row["boroughs"]],
-            [Contract.of(c) for c in row["contracts"]],
+            [boroughs[code] for code in row["boroughs"]],
+            [_contract(fields) for fields in row["contracts"]],
             row["windowStart"],
             row["windowEnd"],
             row["combinedValueGbp"],
         )
+
+
+def _contract(fields: list[Any]) -> Contract:
+    """A contract from analytics_joint_procurement's list: id, title, valueGbp, startDate, endDate,
+    maxExtensionDate (the dates as ISO text), source, borough code, lead supplier id, then the register's
+    reference, description, department, annualValueGbp, reviewDate, extensionOptions, cpvCodes, proclass."""
+    id_, title, value, start, end, extension, source, borough_code, supplier_id, *register = fields
+    reference, description, department, annual, review, extension_options, cpv_codes, proclass = register
+    return Contract(
+        id_,
+        title,
+        borough_code,
+        supplier_id,
+        None if value is None else float(value),
+        _date(start),
+        _date(end),
+        _date(extension),
+        source or "",
+        reference,
+        description,
+        department,
+        None if annual is None else float(annual),
+        _date(review),
+        extension_options,
+        cpv_codes,
+        proclass,
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
 
 
 @dataclass(slots=True)

@@ -192,7 +192,14 @@ class Database:
         async with self.driver.session(
             database=self.connection.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
-            return await (session.execute_write if write else session.execute_read)(work)
+            try:
+                return await (session.execute_write if write else session.execute_read)(work)
+            except Neo4jError as error:
+                # The timeout can also stop the transaction as it commits, after every row has arrived (seen
+                # on a loaded machine at UK scale): the same answer to the caller, not "Internal error".
+                if error.code in _TIMED_OUT:
+                    raise QueryTooCostly("time", timeout_s) from error
+                raise
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator["WriteTransaction"]:

@@ -5,11 +5,19 @@
 WITH $serviceArea IS NOT NULL AND NOT EXISTS { MATCH (:ServiceArea {name: $serviceArea}) } AS missingArea
 CALL (missingArea) {
   WITH missingArea WHERE NOT missingArea
-  MATCH (:Borough)-[:AWARDED]->(c:Contract)-[:WITH]->(x:Supplier)
-  // An award with several suppliers counts once, for its lead supplier: the first by id, as Contract.supplier.
-  WHERE NOT EXISTS { (c)-[:WITH]->(y:Supplier) WHERE y.id < x.id }
-    AND ($serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) })
-  WITH x, count(DISTINCT c) AS contractCount, toFloat(coalesce(sum(c.valueGbp), 0)) AS valueGbp
+  // AWARDED always ends at a Contract and WITH at a Supplier (docs/graph-model.md): no label checks. Each
+  // contract's suppliers are read in one pass over its relationships; an award with several suppliers
+  // counts once, for its lead supplier: the first by id, as Contract.supplier (ids are read only then).
+  // Checking "no supplier with a smaller id" per (contract, supplier) instead read every contract's
+  // relationships twice: 1.45 million db hits on the UK demo, 0.62 million this way.
+  MATCH (:Borough)-[:AWARDED]->(c)
+  WHERE $serviceArea IS NULL OR EXISTS { (c)-[:COVERS]->(:System)-[:IN_AREA]->(:ServiceArea {name: $serviceArea}) }
+  WITH DISTINCT c
+  WITH c, [(c)-[:WITH]->(x) | x] AS xs
+  WITH c, CASE size(xs) WHEN 0 THEN null WHEN 1 THEN xs[0]
+            ELSE reduce(lead = xs[0], y IN xs | CASE WHEN y.id < lead.id THEN y ELSE lead END) END AS x
+  WHERE x IS NOT NULL
+  WITH x, count(*) AS contractCount, toFloat(coalesce(sum(c.valueGbp), 0)) AS valueGbp
   WITH x, contractCount, valueGbp, CASE WHEN $byValue THEN valueGbp ELSE toFloat(contractCount) END AS amount
   WITH collect({supplier: x {.id, .name, .sme, .vcse, .companyNumber}, contractCount: contractCount,
                 valueGbp: valueGbp, amount: amount}) AS rows,

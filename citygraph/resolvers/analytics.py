@@ -115,7 +115,8 @@ async def joint_procurement_opportunities(
     )
     if row["missingArea"]:
         raise _unknown("service area", [service_area or ""], "serviceArea")
-    return [a.ProcurementOpportunity.of(item) for item in row["items"]]
+    boroughs = {b["code"]: r.Borough.of(b) for b in row["boroughs"]}
+    return [a.ProcurementOpportunity.of(item, boroughs) for item in row["items"]]
 
 
 async def supplier_network(
