@@ -170,7 +170,8 @@ def phase_lines(report: ImportReport, sampler: Neo4jCpu) -> list[str]:
         neo4j = sampler.between(phase.started, phase.ended)
         neo4j_text = "-" if neo4j is None else f"{neo4j:5.1f}"
         lines.append(
-            f"    {phase.name:8} {phase.seconds:7.1f}s wall   importer CPU {phase.cpu_s:5.1f}s   Neo4j CPU {neo4j_text}s"
+            f"    {phase.name:8} {phase.seconds:7.1f}s wall"
+            f"   importer CPU {phase.cpu_s:5.1f}s   Neo4j CPU {neo4j_text}s"
         )
     return lines
 

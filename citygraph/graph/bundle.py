@@ -246,6 +246,8 @@ class SkillRatingRow(BundleRow):
     category: Key | None = None
 
 
+LIST_COLUMNS = frozenset({"partnerships", "system_ids"})  # the `Names` columns: a list of names per cell
+
 MODELS: tuple[type[BundleRow], ...] = (
     BoroughRow,
     SupplierRow,
@@ -623,7 +625,7 @@ def validate_bundle(
         if keys is None:
             return
         values = parsed.column(column)
-        if isinstance(next(iter(values), None), list) or column == "system_ids":
+        if column in LIST_COLUMNS:
             named = set(chain.from_iterable(v for v in values if v))
         else:
             named = set(values)
