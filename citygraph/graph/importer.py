@@ -2,10 +2,12 @@
 the import lock (docs/importing.md)."""
 
 import asyncio
+import gc
 import os
+import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
-from contextlib import suppress
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,17 +15,28 @@ from typing import Any
 from neo4j.exceptions import DriverError, Neo4jError
 
 from citygraph.graph.bundle import (
+    BoroughRow,
     BundleInvalid,
     ContractRow,
     KnownKeys,
     ParsedBundle,
+    ParsedFile,
+    ServiceAreaRow,
+    SkillRatingRow,
+    SupplierRow,
+    SystemRow,
+    SystemUseRow,
     validate_bundle,
 )
 from citygraph.graph.database import Database, Row, WriteTransaction
 from citygraph.graph.importlock import import_lock
 from citygraph.graph.settings import get_settings
 
-BATCH_SIZE = 5000  # rows per statement
+# Rows per statement, and per staging transaction (at most CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS): larger
+# batches cost Neo4j less per row (measured, docs/importing.md "Speed").
+BATCH_SIZE = 20_000
+# Staging transactions of one kind run this many at a time: Neo4j executes one while the driver sends the next.
+STAGING_WORKERS = 2
 
 STATUSES = ("created", "updated", "unchanged")
 
@@ -38,6 +51,7 @@ class ImportReport:
     files: int = 0
     rows: int = 0
     counts: dict[str, Counter[str]] = field(default_factory=dict)  # kind -> created/updated/unchanged
+    phases: list["Phase"] = field(default_factory=list)  # where the time went, in order
 
     def count(self, status: str) -> int:
         return sum(counter[status] for counter in self.counts.values())
@@ -50,6 +64,44 @@ class ImportReport:
             kinds = [f"{c[status]} {_noun(kind, c[status])}" for kind, c in self.counts.items() if c[status]]
             parts.append(f"{status} {', '.join(kinds)}" if kinds else f"{status} nothing")
         return f"{self.source}: {'; '.join(parts)}; {self.count('unchanged')} unchanged"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of a load, timed with time.perf_counter(): prepare (leftovers removed, the graph's keys
+    read), check (the bundle read, validated and split), stage, publish, write (the final transaction's
+    statements), commit."""
+
+    name: str
+    started: float
+    ended: float
+    cpu_s: float = 0.0  # this process's CPU seconds meanwhile (time.process_time(): every thread)
+
+    @property
+    def seconds(self) -> float:
+        return self.ended - self.started
+
+
+@contextmanager
+def _timed(phases: list[Phase], name: str) -> Iterator[None]:
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        phases.append(Phase(name, started, time.perf_counter(), time.process_time() - cpu))
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Reading and validating a large bundle makes millions of objects and no reference cycles: the cyclic
+    garbage collector, which runs again and again as they pile up, took a quarter of that time (measured)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _noun(kind: str, count: int) -> str:
@@ -85,61 +137,49 @@ def default_source(folder: Path) -> str:
     return f"bundle:{Path(os.path.realpath(folder)).name}"
 
 
-def _contract(row: ContractRow, source: str) -> Row:
-    return {
-        "id": row.id,
-        "title": row.title,
-        "boroughCode": row.borough_code,
-        "supplierId": row.supplier_id,
-        "systemIds": row.system_ids or None,  # "" or ";" is as unknown as an empty cell
-        "valueGbp": row.value_gbp,
-        "startDate": row.start_date,
-        "endDate": row.end_date,
-        "maxExtensionDate": row.max_extension_date,
-        "source": row.source,
-        "stamp": row.source or source,
-    }
-
-
 KINDS = ("service areas", "suppliers", "boroughs", "systems", "system uses", "contracts", "skills", "skill ratings")
 Part = tuple[str, list[Row]]  # (query, parameter rows)
 Step = tuple[str, list[Part]]  # (kind, parts)
 
 
+def _rows(parsed: ParsedFile, **columns: str | list[Any]) -> list[Row]:
+    """A parameter row per bundle row: parameter name -> the file's column of that name (or given values).
+    Built with zip and dict, in C: no Python code runs per cell."""
+    names = list(columns)
+    values = [parsed.column(c) if isinstance(c, str) else c for c in columns.values()]
+    return [dict(zip(names, cells, strict=True)) for cells in zip(*values, strict=True)]
+
+
 def parameter_rows(bundle: ParsedBundle, source: str) -> dict[str, list[Row]]:
     """The `$rows` of every kind, in the order that makes every reference resolvable (KINDS)."""
+    ratings = bundle.file(SkillRatingRow)
     skills: dict[str, str | None] = {}
-    for rating in bundle.skill_ratings:
-        skills[rating.skill] = skills.get(rating.skill) or rating.category
+    for skill, category in zip(ratings.column("skill"), ratings.column("category"), strict=True):
+        skills[skill] = skills.get(skill) or category
+    boroughs, contracts = bundle.file(BoroughRow), bundle.file(ContractRow)
     return {
-        "service areas": [{"name": r.name, "kind": r.kind} for r in bundle.service_areas],
-        "suppliers": [
-            {"id": r.id, "name": r.name, "sme": r.sme, "companyNumber": r.company_number} for r in bundle.suppliers
-        ],
-        "boroughs": [
-            {"code": r.code, "name": r.name, "region": r.region, "partnerships": r.partnerships or None}
-            for r in bundle.boroughs
-        ],
-        "systems": [
-            {"id": r.id, "name": r.name, "serviceArea": r.service_area, "manufacturerId": r.manufacturer_id}
-            for r in bundle.systems
-        ],
-        "system uses": [
-            {
-                "boroughCode": r.borough_code,
-                "systemId": r.system_id,
-                "since": r.since,
-                "hosting": r.hosting,
-                "satisfaction": r.satisfaction,
-                "users": r.users,
-            }
-            for r in bundle.system_uses
-        ],
-        "contracts": [_contract(r, source) for r in bundle.contracts],
+        "service areas": _rows(bundle.file(ServiceAreaRow), name="name", kind="kind"),
+        "suppliers": _rows(bundle.file(SupplierRow), id="id", name="name", sme="sme", companyNumber="company_number"),
+        "boroughs": _rows(
+            boroughs, code="code", name="name", region="region",
+            partnerships=[names or None for names in boroughs.column("partnerships")],
+        ),  # fmt: skip
+        "systems": _rows(
+            bundle.file(SystemRow), id="id", name="name", serviceArea="service_area", manufacturerId="manufacturer_id"
+        ),
+        "system uses": _rows(
+            bundle.file(SystemUseRow), boroughCode="borough_code", systemId="system_id", since="since",
+            hosting="hosting", satisfaction="satisfaction", users="users",
+        ),  # fmt: skip
+        "contracts": _rows(
+            contracts, id="id", title="title", boroughCode="borough_code", supplierId="supplier_id",
+            systemIds=[ids or None for ids in contracts.column("system_ids")],  # "" or ";": as unknown as empty
+            valueGbp="value_gbp", startDate="start_date", endDate="end_date",
+            maxExtensionDate="max_extension_date", source="source",
+            stamp=[own or source for own in contracts.column("source")],  # a row's own source wins
+        ),  # fmt: skip
         "skills": [{"name": name, "category": c} for name, c in skills.items()],
-        "skill ratings": [
-            {"boroughCode": r.borough_code, "skill": r.skill, "level": r.level} for r in bundle.skill_ratings
-        ],
+        "skill ratings": _rows(ratings, boroughCode="borough_code", skill="skill", level="level"),
     }
 
 
@@ -274,29 +314,31 @@ async def load_bundle(
         if problems:
             raise BundleInvalid(problems)
         return ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
+    phases: list[Phase] = []
     async with import_lock(db, f"load {os.path.realpath(folder)} as {source}", wait=wait, on_wait=on_wait) as lock:
-        await clear_staging(db)
-        graph = await graph_keys(db)
-        # In a thread, so that the lock's heartbeat keeps beating while a large bundle is checked.
-        bundle, problems = await asyncio.to_thread(validate_bundle, folder, graph.known, check_progress)
-        if problems:
-            raise BundleInvalid(problems)
-        report = ImportReport(folder, source, dry_run, files=len(bundle.files), rows=bundle.row_count)
-        rows = parameter_rows(bundle, source)
-        totals = Counter({kind: len(rows[kind]) for kind in KINDS})
-        staged: list[Step] = []
-        # Staging: the 148,413-row UK demo in one transaction needed more than the 716.8 MiB of transaction
-        # memory that Neo4j allows with a 1 GB heap (docs/importing.md).
-        if bundle.row_count > get_settings().import_max_transaction_rows:
-            staged, rows = staging(rows, graph)
+        with _timed(phases, "prepare"):
+            await clear_staging(db)
+            graph = await graph_keys(db)
+        with _timed(phases, "check"):
+            # In a thread, so that the lock's heartbeat keeps beating while a large bundle is checked.
+            report, staged, rows = await asyncio.to_thread(_check, folder, source, graph, check_progress)
+        report.phases = phases
+        totals = Counter({kind: len(step_rows) for kind, step_rows in rows.items()})
+        for kind, [(_, staged_rows)] in staged:
+            totals[kind] += len(staged_rows)
         try:
-            for step in staged:  # a transaction per kind and batch: each is small, none is visible
-                await _write(db.write, [step], source, report, progress, totals)
+            with _timed(phases, "stage"):
+                for step in staged:  # transactions of one kind and batch: each is small, none is visible
+                    await _stage(db, step, source, report, progress, totals)
             async with db.transaction() as tx:
                 if staged:
-                    await _publish(tx, staged)
-                await _write(tx.run, statements(rows, graph), source, report, progress, totals)
+                    with _timed(phases, "publish"):
+                        await _publish(tx, staged)
+                with _timed(phases, "write"):
+                    await _write(tx.run, statements(rows, graph), source, report, progress, totals)
+                committed, cpu = time.perf_counter(), time.process_time()
                 await lock.release_in(tx)
+            phases.append(Phase("commit", committed, time.perf_counter(), time.process_time() - cpu))
         except Exception:
             if staged:
                 with suppress(Neo4jError, DriverError):  # else the next load removes them
@@ -304,6 +346,52 @@ async def load_bundle(
             raise
     report.counts = {kind: report.counts[kind] for kind in KINDS if kind in report.counts}  # staging's order
     return report
+
+
+def _check(
+    folder: Path, source: str, graph: GraphKeys, check_progress: Progress | None
+) -> tuple[ImportReport, list[Step], dict[str, list[Row]]]:
+    """The validated bundle as parameter rows: (report, staged steps, rows for the final transaction).
+    Raises BundleInvalid."""
+    with _no_cyclic_gc():
+        bundle, problems = validate_bundle(folder, graph.known, check_progress)
+        if problems:
+            raise BundleInvalid(problems)
+        report = ImportReport(folder, source, files=len(bundle.files), rows=bundle.row_count)
+        rows = parameter_rows(bundle, source)
+        # Staging: the 148,413-row UK demo in one transaction needed more than the 716.8 MiB of transaction
+        # memory that Neo4j allows with a 1 GB heap (docs/importing.md).
+        if bundle.row_count > get_settings().import_max_transaction_rows:
+            staged, rows = staging(rows, graph)
+            return report, staged, rows
+        return report, [], rows
+
+
+async def _stage(
+    db: Database, step: Step, source: str, report: ImportReport, progress: Progress | None, totals: Counter[str]
+) -> None:
+    """One kind's staged rows, in transactions of at most BATCH_SIZE and CITYGRAPH_IMPORT_MAX_TRANSACTION_ROWS
+    rows, STAGING_WORKERS at a time. Its rows only refer to kinds staged before it (KINDS order)."""
+    kind, [(query, rows)] = step
+    size = min(BATCH_SIZE, get_settings().import_max_transaction_rows)
+    counter = report.counts.setdefault(kind, Counter())
+    workers = asyncio.Semaphore(STAGING_WORKERS)
+
+    async def batch(start: int) -> None:
+        async with workers:
+            part = rows[start : start + size]
+            _add(counter, await db.write(query, rows=part, source=source), kind, len(part))
+            if progress:
+                progress(kind, sum(counter.values()), totals[kind])
+
+    try:
+        async with asyncio.TaskGroup() as group:  # the first failure cancels the other batches
+            for start in range(0, len(rows), size):
+                group.create_task(batch(start))
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0]  # what went wrong, as the callers know it (ImportLockLost, Neo4jError …)
+    if not counter:
+        del report.counts[kind]
 
 
 async def _publish(tx: WriteTransaction, staged: list[Step]) -> None:
