@@ -344,13 +344,17 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from citygraph.schema.app import create_app
+    from citygraph.schema.app import create_app, tune_gc
     from citygraph.schema.logs import log_config
 
     if settings.embedded:
         resolve_connection(settings, progress=err)  # start the embedded Neo4j before taking requests
-    # Several workers need the app as an import string (each process builds its own driver).
-    app = "citygraph.schema.app:create_app" if args.workers > 1 else create_app(settings)
+    # Several workers need the app as an import string (each process builds its own driver and caches).
+    if args.workers > 1:
+        app: Any = "citygraph.schema.app:create_served_app"
+    else:
+        app = create_app(settings)
+        tune_gc()
     uvicorn.run(
         app,
         factory=args.workers > 1,
@@ -423,6 +427,14 @@ def _source(text: str) -> str:
     if not text.strip() or len(text) > MAX_KEY_CHARS:
         raise argparse.ArgumentTypeError(f"must be 1 to {MAX_KEY_CHARS:,} characters (got {len(text):,})")
     return text
+
+
+def _workers(text: str) -> int:
+    if text == "auto":
+        return len(os.sched_getaffinity(0))  # the cores this process may run on (containers, taskset), not all
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number or auto (got {text!r})")
+    return int(text)
 
 
 def _log_format(text: str) -> str:
@@ -513,7 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=os.environ.get("CITYGRAPH_LOG_FORMAT", "text"),
             help="text (default) or json: one JSON object per line (default: CITYGRAPH_LOG_FORMAT)",
         )
-        sub.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core is typical)")
+        sub.add_argument(
+            "--workers",
+            type=_workers,
+            default=1,
+            help="API processes: a number, or auto for one per usable core (docs/operations.md#workers)",
+        )
         if name == "up":
             sub.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")
             sub.add_argument(

@@ -221,7 +221,7 @@ async def test_the_byte_bound_evicts_the_least_recently_used(loaded: Database, s
     assert cache is not None
     query = "query ($id: ID!) { supplier(id: $id) { id name } }"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
-        for supplier in ("acme", "thames", "acme", "thames", "acme"):  # ~470 bytes each: all fit
+        for supplier in ("acme", "thames", "acme", "thames", "acme"):  # ~570 bytes each: both fit
             await http.post("/graphql", json={"query": query, "variables": {"id": supplier}})
         assert (cache.hits, cache.misses, cache.entries.evictions) == (3, 2, 0)
         for n in range(10):  # ten more distinct answers push the first ones out
@@ -297,3 +297,20 @@ async def test_a_write_by_another_process_is_seen_by_every_api_process(
             assert response.headers["x-cache"] == "hit"
             await asyncio.sleep(0.05)
         assert response.headers["x-cache"] == "miss"
+
+
+def _worker_pid(base: str) -> int:
+    # A new connection each time (no keep-alive), so each request may reach either worker.
+    response = httpx.get(f"{base}/metrics", headers={"connection": "close"}, timeout=30)
+    return int(float(metric(response.text, "citygraph_worker_pid")))
+
+
+async def test_serve_with_two_workers_answers_from_both(loaded: Database, neo4j_connection: Connection, tmp_path: Path):
+    with live_server(neo4j_connection, tmp_path / "workers", extra_args=["--workers", "2"]) as base:
+        pids: set[int] = set()
+        deadline = time.monotonic() + 60
+        while len(pids) < 2 and time.monotonic() < deadline:
+            pids.update(await asyncio.gather(*(asyncio.to_thread(_worker_pid, base) for _ in range(8))))
+        assert len(pids) == 2, f"only worker(s) {pids} answered"
+        for _ in range(4):  # each worker keeps its own cache; every answer is the same
+            assert ACME in names((await asyncio.to_thread(_post, base)).json())

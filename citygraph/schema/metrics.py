@@ -13,6 +13,7 @@ Operation names come from clients: only [A-Za-z0-9_] names of at most 64 charact
 first MAX_OPERATION_NAMES distinct ones; the rest count as "other", so no client can grow the label set.
 """
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -84,7 +85,15 @@ class CacheMetrics(Collector):
         yield GaugeMetricFamily("citygraph_response_cache_bytes", "Bytes held", value=sum(c.bytes for c in caches))
 
 
+class WorkerMetrics(Collector):
+    """The pid of the process that answers: with `citygraph serve --workers N`, each scrape reaches one worker."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily("citygraph_worker_pid", "Process id of the API worker that answered", value=os.getpid())
+
+
 REGISTRY.register(CacheMetrics())
+REGISTRY.register(WorkerMetrics())
 
 
 def operation_label(name: str | None) -> str:
