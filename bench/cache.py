@@ -1,7 +1,7 @@
 """The response cache side by side: CityGraph warm (cache on) against cold (CITYGRAPH_CACHE_MB=0) and against the
 raw Cypher that answers the same query through the Python driver, in one run on the London demo.
 
-    .venv/bin/python bench/cache.py [--requests 1000] [--concurrency 8] [--repeats 3] [--gc]
+    .venv/bin/python bench/cache.py [--requests 1000] [--concurrency 8] [--repeats 3] [--max-seconds 15] [--gc]
 
 Starts a throwaway embedded Neo4j (its own CITYGRAPH_HOME under /tmp), loads the London demo and runs one
 `citygraph serve` process (uvicorn, uvloop, httptools, one worker) per variant:
@@ -19,6 +19,7 @@ process, in rotating order, `--repeats` times; the table gives medians and the r
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -60,19 +61,26 @@ UVICORN_DIRECT = [
 ]  # fmt: skip
 
 
-async def measure(call: Callable[[], Awaitable[None]], requests: int, concurrency: int) -> float:
-    """Requests per second of `call` after a warm-up (caches, connection pools)."""
-    for _ in range(50):
+async def measure(call: Callable[[], Awaitable[None]], requests: int, concurrency: int, max_s: float) -> float:
+    """Requests per second of `call` after a warm-up (caches, connection pools): `requests` of them, or as many
+    as fit in `max_s` seconds (the machine is shared; a slow cell must not hold the run)."""
+    for _ in range(20):
         await call()
     remaining = iter(range(requests))
+    done = 0
+    started = time.perf_counter()
+    deadline = started + max_s
 
     async def worker() -> None:
+        nonlocal done
         for _ in remaining:
+            if time.perf_counter() > deadline:
+                return
             await call()
+            done += 1
 
-    started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return requests / (time.perf_counter() - started)
+    return done / (time.perf_counter() - started)
 
 
 def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -91,7 +99,7 @@ async def wait_ready(base: str) -> None:
     raise RuntimeError(f"{base} not ready")
 
 
-async def main(requests: int, concurrency: int, repeats: int, with_gc: bool) -> None:
+async def main(requests: int, concurrency: int, repeats: int, with_gc: bool, max_s: float) -> None:
     home = Path(tempfile.mkdtemp(prefix="citygraph-bench-"))
     embedded = EmbeddedNeo4j(home)
     uri = embedded.start(free_port())
@@ -140,8 +148,9 @@ async def main(requests: int, concurrency: int, repeats: int, with_gc: bool) -> 
             labels = list(calls)
             for repeat in range(repeats):
                 for label in labels[repeat % len(labels) :] + labels[: repeat % len(labels)]:  # rotating order
-                    rps = await measure(calls[label], requests, concurrency)
+                    rps = await measure(calls[label], requests, concurrency, max_s)
                     results.setdefault((query_label, label), []).append(rps)
+                    print(f"{query_label} | {label} | {rps:.0f} req/s", file=sys.stderr, flush=True)
         for http in clients.values():
             await http.aclose()
         await driver.close()
@@ -168,6 +177,9 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--max-seconds", type=float, default=15.0, help="the most time one cell may take")
     parser.add_argument("--gc", action="store_true", help="also run cold without the GC tuning of citygraph serve")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.requests, arguments.concurrency, arguments.repeats, arguments.gc))
+    # SIGTERM (a timeout) as SystemExit, so the servers and Neo4j this started are stopped too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    asyncio.run(main(arguments.requests, arguments.concurrency, arguments.repeats, arguments.gc, arguments.max_seconds))
