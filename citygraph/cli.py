@@ -344,17 +344,13 @@ def cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from citygraph.schema.app import create_app, tune_gc
+    from citygraph.schema.app import create_app
     from citygraph.schema.logs import log_config
 
     if settings.embedded:
         resolve_connection(settings, progress=err)  # start the embedded Neo4j before taking requests
     # Several workers need the app as an import string (each process builds its own driver and caches).
-    if args.workers > 1:
-        app: Any = "citygraph.schema.app:create_served_app"
-    else:
-        app = create_app(settings)
-        tune_gc()
+    app = "citygraph.schema.app:create_app" if args.workers > 1 else create_app(settings)
     uvicorn.run(
         app,
         factory=args.workers > 1,

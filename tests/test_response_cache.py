@@ -91,7 +91,8 @@ async def test_a_repeated_query_is_served_from_the_cache(cached_client: httpx.As
 
 async def test_variables_and_operation_name_are_part_of_the_key(cached_client: httpx.AsyncClient):
     query = "query One($id: ID!) { supplier(id: $id) { name } } query Two { serviceAreas { name } }"
-    acme = await cached_client.post("/graphql", json={"query": query, "operationName": "One", "variables": {"id": "acme"}})
+    one_acme = {"query": query, "operationName": "One", "variables": {"id": "acme"}}
+    acme = await cached_client.post("/graphql", json=one_acme)
     thames = await cached_client.post(
         "/graphql", json={"query": query, "operationName": "One", "variables": {"id": "thames"}}
     )
@@ -99,7 +100,7 @@ async def test_variables_and_operation_name_are_part_of_the_key(cached_client: h
     assert [r.headers["x-cache"] for r in (acme, thames, two)] == ["miss", "miss", "miss"]
     assert acme.json()["data"]["supplier"]["name"] == ACME
     assert thames.json()["data"]["supplier"]["name"] == "Thames Data Services Ltd"
-    again = await cached_client.post("/graphql", json={"query": query, "operationName": "One", "variables": {"id": "acme"}})
+    again = await cached_client.post("/graphql", json=one_acme)
     assert again.headers["x-cache"] == "hit" and again.content == acme.content
 
 
@@ -275,9 +276,10 @@ async def test_a_write_by_another_process_is_seen_by_every_api_process(
     """Two real API processes (uvicorn) on one Neo4j: A reads the version for every request, B at most every
     1.5 s. An import from a third process (this one) is seen by A at once and by B within its interval."""
     interval_s = 1.5
+    b_env = {"CITYGRAPH_CACHE_VERSION_CHECK_MS": str(int(interval_s * 1000))}
     with (
         live_server(neo4j_connection, tmp_path / "a", env={"CITYGRAPH_CACHE_VERSION_CHECK_MS": "0"}) as a,
-        live_server(neo4j_connection, tmp_path / "b", env={"CITYGRAPH_CACHE_VERSION_CHECK_MS": str(int(interval_s * 1000))}) as b,
+        live_server(neo4j_connection, tmp_path / "b", env=b_env) as b,
     ):
         for base in (a, b):
             first = await asyncio.to_thread(_post, base)

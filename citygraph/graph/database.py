@@ -166,7 +166,12 @@ class Database:
         return [_native(record.data()) for record in result.records]
 
     async def _run(
-        self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl, name: str, bump_version: bool = False
+        self,
+        statement: LiteralString,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        name: str,
+        bump_version: bool = False,
     ) -> list[Row]:
         started = time.perf_counter()
         result = await self._execute(statement, params, routing, bump_version)

@@ -2,7 +2,6 @@
 up), /readyz (Neo4j reachable)."""
 
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -98,9 +97,10 @@ class CityGraphQL(GraphQLOverHTTP):
         cache = self.service.response_cache
         if cache is None or isinstance(request, WebSocket) or self.traced(request):
             return await compute(request, context, root_value)
-        scope = (await self.principal_of(request)).read_scope
         media_type = negotiate_media_type(request.headers.get("accept"))
-        return await cache.respond(request, scope, media_type, lambda: compute(request, context, root_value))
+        return await cache.respond(
+            request, lambda: self.principal_of(request), media_type, lambda: compute(request, context, root_value)
+        )
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         # RequestMetrics has put a safe id in the header already; checked again for apps mounted without it.
@@ -167,25 +167,4 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         middleware=[Middleware(metrics.RequestMetrics), *tracing.middleware(settings)],
     )
     app.state.service = service
-    return app
-
-
-# Generation-0 collections every GC_THRESHOLD_0 allocations instead of CPython's 700: a request allocates tens of
-# thousands of short-lived objects, and cyclic collection took 22% of the API's CPU in a profile of the heaviest
-# dashboard query (November 2026); bench/cache.py --gc measures the difference.
-GC_THRESHOLD_0 = 50_000
-
-
-def tune_gc() -> None:
-    """For a serving process, once start-up is done: move everything alive now (modules, the schema, the app)
-    out of the collector's sight with gc.freeze(), so no collection walks it again, and collect less often."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(GC_THRESHOLD_0, 20, 100)
-
-
-def create_served_app() -> Starlette:
-    """The app of each `citygraph serve --workers N` process (uvicorn's factory)."""
-    app = create_app()
-    tune_gc()
     return app

@@ -74,7 +74,7 @@ class CacheMetrics(Collector):
         for name, help, value in (
             ("hits", "Responses served from the response cache", lambda c: c.hits),
             ("misses", "Cacheable requests computed and offered to the response cache", lambda c: c.misses),
-            ("evictions", "Responses pushed out of the response cache to stay within CITYGRAPH_CACHE_MB", lambda c: c.entries.evictions),
+            ("evictions", "Responses pushed out to stay within CITYGRAPH_CACHE_MB", lambda c: c.entries.evictions),
             ("not_modified", "Requests answered 304 Not Modified (If-None-Match)", lambda c: c.not_modified),
             ("version_reads", "Reads of the graph version from Neo4j", lambda c: c.clock.reads),
         ):

@@ -26,8 +26,10 @@ from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from citygraph.auth.principal import Principal
 from citygraph.graph.version import VersionClock
 from citygraph.schema.caches import BoundedCache, cacheable
+from citygraph.schema.http import JSON
 
 # Cache-Control makes browsers and proxies ask again every time (with If-None-Match), and keeps shared
 # caches from storing an answer that depends on who asks; Vary names what the answer depends on.
@@ -118,14 +120,14 @@ async def request_key(request: Request, media_type: str) -> tuple[Any, ...] | No
     version; None for everything the cache leaves to the GraphQL view."""
     if request.method == "GET":
         params = request.query_params
-        query, operation_name, variables_text = params.get("query"), params.get("operationName"), params.get("variables")
+        query, operation_name, variables_text = (params.get(name) for name in ("query", "operationName", "variables"))
         if params.get("extensions"):
             return None
         try:
             variables = _loads(variables_text) if variables_text else None
         except ValueError:
             return None
-    elif request.method == "POST" and request.headers.get("content-type", "").split(";")[0].strip() == "application/json":
+    elif request.method == "POST" and request.headers.get("content-type", "").partition(";")[0].strip() == JSON:
         try:
             data = _loads(await request.body())  # the body stays on the request for the GraphQL view
         except (ValueError, RecursionError):
@@ -165,12 +167,18 @@ class ResponseCache:
         LIVE.add(self)
 
     async def respond(
-        self, request: Request, scope: str, media_type: str, compute: Callable[[], Awaitable[Response]]
+        self,
+        request: Request,
+        principal: Callable[[], Awaitable[Principal]],
+        media_type: str,
+        compute: Callable[[], Awaitable[Response]],
     ) -> Response:
-        """The cached response when there is a fresh one, else `compute()`'s (kept when it qualifies)."""
+        """The cached response when there is a fresh one, else `compute()`'s (kept when it qualifies). The caller
+        is identified (`principal()`) only for a cacheable request: the GraphiQL page, for one, needs no sign-in."""
         key = await request_key(request, media_type)
         if key is None:
             return await compute()
+        scope = (await principal()).read_scope
         try:
             # Read before the query runs: an entry then never holds data older than the version it is kept under.
             version = await self.clock.current()
