@@ -74,9 +74,11 @@ query_observers: list[Callable[[str, float, float], None]] = []
 # Called after every write transaction this process commits: the response cache re-reads the graph version then
 # (citygraph/graph/version.py's VersionClock), so this process never answers from before its own write.
 commit_observers: list[Callable[[], None]] = []
-# Writes no reader can see (the import lock, staged rows not yet published) leave the graph version alone;
-# every other `write` moves it in its own transaction, so no cached response outlives a change.
-_UNSEEN_WRITES = ("import_lock_", "import_stage_")
+# Writes no reader can see (the import lock, staged rows not yet published) leave the graph version alone, and so
+# does emptying the graph (tests), which deletes the version too: the next write starts a new one, whose stamp
+# (version.stamp: counter and time) differs from every earlier one. Every other `write` moves it in its own
+# transaction, so no cached response outlives a change.
+_UNSEEN_WRITES = ("import_lock_", "import_stage_", "clear_graph")
 
 
 @dataclass(frozen=True)
