@@ -400,7 +400,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if settings.embedded:
         resolve_connection(settings, progress=err)  # start the embedded Neo4j before taking requests
-    # Several workers need the app as an import string (each process builds its own driver).
+    # Several workers need the app as an import string (each process builds its own driver and caches).
     app = "citygraph.schema.app:create_app" if args.workers > 1 else create_app(settings)
     uvicorn.run(
         app,
@@ -474,6 +474,14 @@ def _source(text: str) -> str:
     if not text.strip() or len(text) > MAX_KEY_CHARS:
         raise argparse.ArgumentTypeError(f"must be 1 to {MAX_KEY_CHARS:,} characters (got {len(text):,})")
     return text
+
+
+def _workers(text: str) -> int:
+    if text == "auto":
+        return len(os.sched_getaffinity(0))  # the cores this process may run on (containers, taskset), not all
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive number or auto (got {text!r})")
+    return int(text)
 
 
 def _log_format(text: str) -> str:
@@ -581,7 +589,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=os.environ.get("CITYGRAPH_LOG_FORMAT", "text"),
             help="text (default) or json: one JSON object per line (default: CITYGRAPH_LOG_FORMAT)",
         )
-        sub.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (one per core is typical)")
+        sub.add_argument(
+            "--workers",
+            type=_workers,
+            default=1,
+            help="API processes: a number, or auto for one per usable core (docs/operations.md#workers)",
+        )
         if name == "up":
             sub.add_argument("--no-demo", dest="demo", action="store_false", help="do not load demo data")
             sub.add_argument(

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -26,10 +26,15 @@ CHROMIUM = os.environ.get("CITYGRAPH_CHROMIUM", "/usr/bin/chromium")
 
 @contextlib.contextmanager
 def live_server(
-    connection: Connection, home: Path, timeout: float = 60.0, extra_args: Sequence[str] = ()
+    connection: Connection,
+    home: Path,
+    timeout: float = 60.0,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Yields the base URL (http://127.0.0.1:PORT) once /readyz answers 200; stops the server after. Its
-    output is in HOME/serve.log; `extra_args` go after the defaults (so `--log-level info` wins)."""
+    output is in HOME/serve.log; `extra_args` go after the defaults (so `--log-level info` wins); `env` adds
+    to its environment."""
     port = free_port()
     env = {
         **os.environ,
@@ -39,6 +44,7 @@ def live_server(
         "NEO4J_DATABASE": connection.database,
         "CITYGRAPH_HOME": str(home),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
     log_path = home / "serve.log"
     home.mkdir(parents=True, exist_ok=True)

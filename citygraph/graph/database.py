@@ -71,6 +71,14 @@ current_trace: ContextVar[Trace | None] = ContextVar("citygraph_trace", default=
 
 # Called after every named statement with (query name, Neo4j's own ms, wall seconds): /metrics registers here.
 query_observers: list[Callable[[str, float, float], None]] = []
+# Called after every write transaction this process commits: the response cache re-reads the graph version then
+# (citygraph/graph/version.py's VersionClock), so this process never answers from before its own write.
+commit_observers: list[Callable[[], None]] = []
+# Writes no reader can see (the import lock, staged rows not yet published) leave the graph version alone, and so
+# does emptying the graph (tests), which deletes the version too: the next write starts a new one, whose stamp
+# (version.stamp: counter and time) differs from every earlier one. Every other `write` moves it in its own
+# transaction, so no cached response outlives a change.
+_UNSEEN_WRITES = ("import_lock_", "import_stage_", "clear_graph")
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,8 @@ class Database:
         return await self._run(statement, params, RoutingControl.READ, "filtered")
 
     async def write(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(cypher(query), params, RoutingControl.WRITE, query)
+        bump = not query.startswith(_UNSEEN_WRITES)
+        return await self._run(cypher(query), params, RoutingControl.WRITE, query, bump_version=bump)
 
     async def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = 5000, **params: Any) -> int:
         """Runs `query` with `$rows` bound to successive batches; returns the number of rows sent."""
@@ -158,9 +167,16 @@ class Database:
         result = await self._execute(text, params or {}, RoutingControl.WRITE if write else RoutingControl.READ)
         return [_native(record.data()) for record in result.records]
 
-    async def _run(self, statement: LiteralString, params: dict[str, Any], routing: RoutingControl, name: str) -> list[Row]:
+    async def _run(
+        self,
+        statement: LiteralString,
+        params: dict[str, Any],
+        routing: RoutingControl,
+        name: str,
+        bump_version: bool = False,
+    ) -> list[Row]:
         started = time.perf_counter()
-        result = await self._execute(statement, params, routing)
+        result = await self._execute(statement, params, routing, bump_version)
         summary = result.summary
         db_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
         for observe in query_observers:
@@ -171,17 +187,23 @@ class Database:
             trace.db_ms += db_ms
         return [_native(dict(record.items())) for record in result.records]
 
-    async def _execute(self, text: str, params: dict[str, Any], routing: RoutingControl) -> EagerResult:
+    async def _execute(
+        self, text: str, params: dict[str, Any], routing: RoutingControl, bump_version: bool = False
+    ) -> EagerResult:
         """One statement in a managed transaction with the transaction timeout: what `driver.execute_query`
         does (retries on transient errors, the same bookmarks), except that a statement stopped at the
-        timeout or memory limit raises QueryTooCostly at once instead of being retried."""
+        timeout or memory limit raises QueryTooCostly at once instead of being retried. With `bump_version`
+        the graph version moves in the same transaction (citygraph/graph/version.py)."""
         write = routing is RoutingControl.WRITE
         timeout_s = self.connection.write_timeout_s if write else self.connection.query_timeout_s
 
         @neo4j.unit_of_work(timeout=timeout_s)
         async def work(tx: AsyncManagedTransaction) -> EagerResult:
             try:
-                return await (await tx.run(text, params)).to_eager_result()  # type: ignore[arg-type]
+                result = await (await tx.run(text, params)).to_eager_result()  # type: ignore[arg-type]
+                if bump_version:
+                    await (await tx.run(cypher("graph_version_bump"))).consume()
+                return result
             except Neo4jError as error:
                 if error.code in _TIMED_OUT:
                     raise QueryTooCostly("time", timeout_s) from error
@@ -193,13 +215,16 @@ class Database:
             database=self.connection.database, bookmark_manager=self.driver.execute_query_bookmark_manager
         ) as session:
             try:
-                return await (session.execute_write if write else session.execute_read)(work)
+                result = await (session.execute_write if write else session.execute_read)(work)
             except Neo4jError as error:
                 # The timeout can also stop the transaction as it commits, after every row has arrived (seen
                 # on a loaded machine at UK scale): the same answer to the caller, not "Internal error".
                 if error.code in _TIMED_OUT:
                     raise QueryTooCostly("time", timeout_s) from error
                 raise
+        if write:
+            _committed()
+        return result
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator["WriteTransaction"]:
@@ -216,6 +241,12 @@ class Database:
             finally:
                 if not tx.closed():
                     await tx.rollback()
+        _committed()
+
+
+def _committed() -> None:
+    for observe in commit_observers:
+        observe()
 
 
 class WriteTransaction:

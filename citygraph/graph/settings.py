@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Request limits, see docs/limits.md: estimated fields per response, and bytes per request body.
     max_cost: int = Field(default=20_000, ge=1, alias="CITYGRAPH_MAX_COST")
     max_body_bytes: int = Field(default=65_536, ge=1_024, alias="CITYGRAPH_MAX_BODY_BYTES")
+    # The response cache (docs/response-cache.md): its memory in MB, 0 turns it off; and how often (ms) each
+    # API process re-reads the graph version, the bound on seeing another process's write.
+    cache_mb: float = Field(default=64, ge=0, le=65_536, alias="CITYGRAPH_CACHE_MB")
+    cache_version_check_ms: int = Field(default=200, ge=0, le=60_000, alias="CITYGRAPH_CACHE_VERSION_CHECK_MS")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

@@ -1,2 +1,2 @@
 MATCH (v:GraphVersion {id: 'graph'})
-RETURN v.version AS version
+RETURN v.version AS version, toString(v.changedAt) AS changedAt

@@ -15,19 +15,22 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
+from strawberry.types.unset import UNSET
 
-from citygraph.auth.principal import ANONYMOUS
+from citygraph.auth.principal import ANONYMOUS, Principal
 from citygraph.auth.signin import SignIn, SignInRefused
 from citygraph.dashboard import pages as dashboard
 from citygraph.graph.database import Database, Trace, resolve_connection
 from citygraph.graph.migrations import migrate
 from citygraph.graph.settings import Settings, get_settings
+from citygraph.graph.version import clock_for
 from citygraph.loaders import Loaders
 from citygraph.resolvers.context import Context
 from citygraph.schema import export, graphiql, ical, metrics, tracing
-from citygraph.schema.http import GraphQLOverHTTP
+from citygraph.schema.http import GraphQLOverHTTP, negotiate_media_type
 from citygraph.schema.logs import safe_request_id
 from citygraph.schema.requests import signin_refused
+from citygraph.schema.response_cache import ResponseCache
 from citygraph.schema.schema import schema
 
 log = logging.getLogger("citygraph.api")
@@ -43,6 +46,12 @@ class Service:
         self.db = db
         self.migrated = False
         self.signin = SignIn(settings, db)  # Authorization: Bearer … → the caller (citygraph/auth/signin.py)
+        # CITYGRAPH_CACHE_MB=0 turns the response cache off (docs/response-cache.md).
+        self.response_cache = (
+            ResponseCache(int(settings.cache_mb * 1024 * 1024), clock_for(db, settings.cache_version_check_ms / 1000))
+            if settings.cache_mb > 0
+            else None
+        )
 
     async def ready(self) -> str | None:
         """None when Neo4j answers (running the migrations the first time it does), else the reason."""
@@ -74,24 +83,42 @@ class CityGraphQL(GraphQLOverHTTP):
         )
         return HTMLResponse(page, headers={"content-security-policy": graphiql.CONTENT_SECURITY_POLICY})
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+    def traced(self, request: Request) -> bool:
         settings = self.service.settings
+        return settings.trace or (settings.trace_header and request.headers.get(TRACE_HEADER) == "1")
+
+    async def principal_of(self, request: Request | WebSocket) -> Principal:
+        """Who is asking, worked out once per request: before the response cache is consulted (the caller's
+        read scope is part of its key) and for the resolvers' Context. Raises SignInRefused (→ 401)."""
+        principal: Principal | None = getattr(request.state, "principal", None)  # websockets: set in __call__
+        if principal is None:
+            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+                principal = ANONYMOUS  # the GraphiQL page runs nothing, and is where a caller pastes a key
+            else:
+                principal = await self.service.signin.principal(request.headers.get("authorization"))
+            request.state.principal = principal
+        return principal
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        compute = super().run  # bound here: the response cache calls it only on a miss
+        cache = self.service.response_cache
+        if cache is None or isinstance(request, WebSocket) or self.traced(request):
+            return await compute(request, context, root_value)
+        media_type = negotiate_media_type(request.headers.get("accept"))
+        return await cache.respond(
+            request, lambda: self.principal_of(request), media_type, lambda: compute(request, context, root_value)
+        )
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         # RequestMetrics has put a safe id in the header already; checked again for apps mounted without it.
         request_id = safe_request_id(request.headers.get("x-request-id", ""))
-        traced = settings.trace or (settings.trace_header and request.headers.get(TRACE_HEADER) == "1")
-        if isinstance(request, WebSocket):
-            principal = request.state.principal  # signed in before the handshake was accepted (__call__)
-        elif self.should_render_graphql_ide(self.request_adapter_class(request)):
-            principal = ANONYMOUS  # the GraphiQL page runs nothing, and is where a caller pastes a key
-        else:
-            principal = await self.service.signin.principal(request.headers.get("authorization"))  # or 401
         return Context(
             db=self.service.db,
-            settings=settings,
+            settings=self.service.settings,
             loaders=Loaders(self.service.db),
             request_id=request_id,
-            trace=Trace() if traced else None,
-            principal=principal,
+            trace=Trace() if self.traced(request) else None,
+            principal=await self.principal_of(request),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

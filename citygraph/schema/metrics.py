@@ -13,6 +13,7 @@ Operation names come from clients: only [A-Za-z0-9_] names of at most 64 charact
 first MAX_OPERATION_NAMES distinct ones; the rest count as "other", so no client can grow the label set.
 """
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from citygraph.graph import database
 from citygraph.schema.logs import REQUEST_ID as REQUEST_ID_CONTEXT
 from citygraph.schema.logs import safe_request_id
 from citygraph.schema.caches import PARSE_CACHE, VALIDATION_CACHE
+from citygraph.schema import response_cache
 
 MAX_OPERATION_NAMES = 200
 OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
@@ -67,9 +69,31 @@ class CacheMetrics(Collector):
             entries.add_metric([name], cache.entries)
             size.add_metric([name], cache.bytes)
         yield from (hits, misses, entries, size)
+        # The response cache (docs/response-cache.md); summed over the apps of this process (one when serving).
+        caches = list(response_cache.LIVE)
+        for name, help, value in (
+            ("hits", "Responses served from the response cache", lambda c: c.hits),
+            ("misses", "Cacheable requests computed and offered to the response cache", lambda c: c.misses),
+            ("evictions", "Responses pushed out to stay within CITYGRAPH_CACHE_MB", lambda c: c.entries.evictions),
+            ("not_modified", "Requests answered 304 Not Modified (If-None-Match)", lambda c: c.not_modified),
+            ("version_reads", "Reads of the graph version from Neo4j", lambda c: c.clock.reads),
+        ):
+            yield CounterMetricFamily(f"citygraph_response_cache_{name}", help, value=sum(value(c) for c in caches))
+        yield GaugeMetricFamily(
+            "citygraph_response_cache_entries", "Responses held", value=sum(len(c.entries) for c in caches)
+        )
+        yield GaugeMetricFamily("citygraph_response_cache_bytes", "Bytes held", value=sum(c.bytes for c in caches))
+
+
+class WorkerMetrics(Collector):
+    """The pid of the process that answers: with `citygraph serve --workers N`, each scrape reaches one worker."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily("citygraph_worker_pid", "Process id of the API worker that answered", value=os.getpid())
 
 
 REGISTRY.register(CacheMetrics())
+REGISTRY.register(WorkerMetrics())
 
 
 def operation_label(name: str | None) -> str:
