@@ -16,6 +16,7 @@ import pytest_asyncio
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from citygraph.auth.keys import create_key
 from citygraph.auth.principal import Principal, Role
 from citygraph.graph import version
 from citygraph.graph.database import Connection, Database
@@ -27,7 +28,6 @@ from tests.live_server import live_server
 SAMPLE = Path(__file__).parent / "bundles" / "inner-london-sample"
 SUPPLIERS = "{ suppliers { edges { node { id name } } } }"
 ACME = "Acme Civic Software Ltd"
-MEMBER = Principal(name="camden", role=Role.MEMBER)
 
 
 def renamed_sample(tmp_path: Path, name: str) -> Path:
@@ -177,19 +177,12 @@ async def test_a_changed_answer_gets_a_new_etag_and_the_old_one_no_longer_matche
 async def test_callers_of_different_read_scopes_never_share_an_entry(
     loaded: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
+    """Signed in with a real member key, and anonymous: the same document never shares an entry, and a
+    members-only fact a member's answer holds never reaches an anonymous caller."""
     app = create_app(cache_settings(settings), db=loaded)
     view = graphql_view(app)
+    member_key = await create_key(loaded, "Cache scope member", Role.MEMBER, [])
     seen: list[Principal] = []
-
-    async def principal_of(request: Any) -> Principal:
-        # Stands in for sign-in: a member sends a bearer credential, everyone else is anonymous.
-        principal = MEMBER if request.headers.get("authorization") == "Bearer member" else await original(request)
-        request.state.principal = principal
-        return principal
-
-    original = view.principal_of
-    monkeypatch.setattr(view, "principal_of", principal_of)
-    query = "{ systems { edges { node { name averageSatisfaction } } } }"  # satisfaction: members-only
 
     async def resolver_saw(*args: Any, **kwargs: Any) -> Any:
         context = await original_context(*args, **kwargs)
@@ -198,22 +191,33 @@ async def test_callers_of_different_read_scopes_never_share_an_entry(
 
     original_context = view.get_context
     monkeypatch.setattr(view, "get_context", resolver_saw)
+    public = "{ systems { edges { node { name } } } }"
+    members_only = "{ systems { edges { node { name averageSatisfaction } } } }"
+    signed_in = {"authorization": f"Bearer {member_key}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
-        anonymous = await http.post("/graphql", json={"query": query})
-        member = await http.post("/graphql", json={"query": query}, headers={"authorization": "Bearer member"})
-        member_again = await http.post("/graphql", json={"query": query}, headers={"authorization": "Bearer member"})
-        anonymous_again = await http.post("/graphql", json={"query": query})
+        anonymous = await http.post("/graphql", json={"query": public})
+        member = await http.post("/graphql", json={"query": public}, headers=signed_in)
+        member_again = await http.post("/graphql", json={"query": public}, headers=signed_in)
+        anonymous_again = await http.post("/graphql", json={"query": public})
+        member_facts = await http.post("/graphql", json={"query": members_only}, headers=signed_in)
+        member_facts_again = await http.post("/graphql", json={"query": members_only}, headers=signed_in)
+        anonymous_facts = await http.post("/graphql", json={"query": members_only})
     assert [r.headers["x-cache"] for r in (anonymous, member, member_again, anonymous_again)] == [
         "miss",
         "miss",
         "hit",
         "hit",
     ]
-    # The member's answer was computed for the member (the resolvers saw the member), the anonymous one for nobody.
-    assert [principal.role for principal in seen] == [Role.ANONYMOUS, Role.MEMBER]
+    assert member_facts_again.headers["x-cache"] == "hit"
+    assert any(e["node"]["averageSatisfaction"] is not None for e in member_facts.json()["data"]["systems"]["edges"])
+    refused = anonymous_facts.json()
+    assert all(e["node"]["averageSatisfaction"] is None for e in refused["data"]["systems"]["edges"])
+    assert refused["errors"][0]["extensions"]["code"] == "SIGN_IN_REQUIRED"
+    # Each answer was computed for its caller: the resolvers saw anonymous, the member, then anonymous.
+    assert [principal.role for principal in seen] == [Role.ANONYMOUS, Role.MEMBER, Role.MEMBER, Role.ANONYMOUS]
     cache = view.service.response_cache
     assert cache is not None
-    assert sorted(key[-2] for key in cache.entries.keys()) == ["members", "public"]
+    assert sorted(key[-2] for key in cache.entries.keys()) == ["members", "members", "public"]
 
 
 async def test_the_byte_bound_evicts_the_least_recently_used(loaded: Database, settings: Settings):
