@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # Request limits, see docs/limits.md: estimated fields per response, and bytes per request body.
     max_cost: int = Field(default=20_000, ge=1, alias="CITYGRAPH_MAX_COST")
     max_body_bytes: int = Field(default=65_536, ge=1_024, alias="CITYGRAPH_MAX_BODY_BYTES")
+    # Plain entity queries answered by one Cypher statement, skipping per-field execution (docs/fastpath.md).
+    fastpath: bool = Field(default=True, alias="CITYGRAPH_FASTPATH")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"
