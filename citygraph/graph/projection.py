@@ -251,8 +251,7 @@ def statement(fields: list[Related | Paged]) -> tuple[LiteralString, dict[str, A
     return cast(LiteralString, "RETURN " + ", ".join(returned)), built.params
 
 
-async def project(db: Database, fields: list[Related | Paged]) -> list[Any]:
-    """The value of each root field, in the shape Node describes."""
-    text, params = statement(fields)
+async def project(db: Database, text: LiteralString, params: dict[str, Any]) -> list[Any]:
+    """The value of each root field of `statement(...)`, in the shape its Nodes describe."""
     rows = await db.read_values(text, params)
     return rows[0]

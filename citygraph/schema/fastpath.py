@@ -12,11 +12,15 @@ cost check and the availability check happen before it for both paths, and the o
 trace and the errors' shape are the ones strawberry's path produces.
 """
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, LiteralString
+
+import orjson
+from cachetools import LRUCache
 
 from graphql import (
     DocumentNode,
@@ -41,7 +45,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.types.arguments import convert_arguments
 
-from citygraph.graph.projection import PAGED, PROPERTIES, RELATIONS, Node, Paged, Property, Related, project
+from citygraph.graph.projection import PAGED, PROPERTIES, RELATIONS, Node, Paged, Property, Related, project, statement
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 from citygraph.resolvers.pagination import encode_cursor, window
@@ -84,6 +88,18 @@ def _constant(value: str) -> Read:
 
 def _object(slots: list[tuple[str, Read]]) -> Callable[[list[Any]], dict[str, Any]]:
     return lambda values: {key: read(values) for key, read in slots}
+
+
+def _plain(keys: tuple[str, ...], required: tuple[int, ...]) -> Callable[[list[Any]], dict[str, Any]]:
+    """An object of scalars only, one column each, in order (most objects of a large answer): zipped at once."""
+
+    def build(values: list[Any]) -> dict[str, Any]:
+        for index in required:
+            if values[index] is None:
+                raise Decline
+        return dict(zip(keys, values))
+
+    return build
 
 
 def _one(index: int, build: Callable[[list[Any]], dict[str, Any]], non_null: bool) -> Read:
@@ -226,10 +242,13 @@ class _Translator:
         assert isinstance(object_type, GraphQLObjectType)
         columns: list[Property | Related | Paged] = []
         slots: list[tuple[str, Read]] = []
+        plain = True  # only scalars, no enum to check, no __typename: see _plain
+        required: list[int] = []
         for key, nodes in self.collect(selection_sets, type_name).items():
             name = nodes[0].name.value
             if name == "__typename":
                 slots.append((key, _constant(type_name)))
+                plain = False
                 continue
             definition = object_type.fields.get(name)
             if definition is None or (type_name, name) in MEMBERS_ONLY:
@@ -240,6 +259,9 @@ class _Translator:
                 allowed = frozenset(named.values) if isinstance(named, GraphQLEnumType) else None
                 columns.append(Property(name))
                 slots.append((key, _scalar(index, non_null, allowed)))
+                plain = plain and allowed is None
+                if non_null:
+                    required.append(index)
             elif (type_name, name) in RELATIONS:
                 relation = RELATIONS[(type_name, name)]
                 given = [value for value in self.arguments(type_name, name, nodes[0]).values() if value is not None]
@@ -250,6 +272,7 @@ class _Translator:
                     argument = argument.value
                 child, build = self.object(relation.target, [n.selection_set for n in nodes if n.selection_set], in_page)
                 columns.append(Related(name, child, argument))
+                plain = False
                 slots.append((key, _many(index, build) if relation.many else _one(index, build, non_null)))
             elif (type_name, name) in PAGED:
                 if in_page:
@@ -257,8 +280,11 @@ class _Translator:
                 column, connection = self.connection(type_name, name, nodes, get_named_type(definition.type).name)
                 columns.append(column)
                 slots.append((key, connection.read(index)))
+                plain = False
             else:
                 raise Decline
+        if plain:
+            return Node(type_name, tuple(columns)), _plain(tuple(key for key, _ in slots), tuple(required))
         return Node(type_name, tuple(columns)), _object(slots)
 
     def connection(self, type_name: str, name: str, nodes: list[FieldNode], connection_type: str) -> tuple[Paged, _Connection]:
@@ -320,13 +346,34 @@ class _Translator:
         return leaves
 
 
-async def answer(execution_context: ExecutionContext) -> dict[str, Any] | None:
-    """The response's `data` from one statement, or None when the normal path should answer."""
-    context = execution_context.context
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A translated request: the statement, its parameters, and how its one row becomes `data`."""
+
+    text: LiteralString
+    params: dict[str, Any]
+    build: Callable[[list[Any]], dict[str, Any]]
+
+
+# Translations by request (document, operation, variables, page cap): a dashboard asks the same few again and
+# again. Declined requests are remembered too (as None). Bounded by count; keys are digests, not documents.
+PLANS: LRUCache[bytes, Plan | None] = LRUCache(maxsize=1024)
+_UNKNOWN = object()
+
+
+def _plan_key(execution_context: ExecutionContext, max_page_size: int) -> bytes:
+    variables = orjson.dumps(execution_context.variables or {}, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.blake2b(variables, digest_size=20)
+    for part in (execution_context.query or "", execution_context.operation_name or "", str(max_page_size)):
+        digest.update(b"\0" + part.encode())
+    return digest.digest()
+
+
+def translate(execution_context: ExecutionContext, context: Context) -> Plan | None:
     document = execution_context.graphql_document
-    if not isinstance(context, Context) or not context.settings.fastpath or document is None:
-        return None
     try:
+        if document is None:
+            raise Decline
         operation = selected_operation(document, execution_context.operation_name)
         if operation is None or operation.operation is not OperationType.QUERY:
             raise Decline
@@ -339,12 +386,33 @@ async def answer(execution_context: ExecutionContext) -> dict[str, Any] | None:
         fields, build = translator.root(operation.selection_set)
         if not fields:
             raise Decline  # only __typename: nothing to ask the database
+    except Decline:
+        return None
+    text, params = statement(fields)
+    return Plan(text, params, build)
+
+
+async def answer(execution_context: ExecutionContext) -> dict[str, Any] | None:
+    """The response's `data` from one statement, or None when the normal path should answer."""
+    context = execution_context.context
+    if not isinstance(context, Context) or not context.settings.fastpath:
+        return None
+    try:
+        key = _plan_key(execution_context, context.settings.max_page_size)
+    except TypeError:  # variables orjson cannot write: rare enough to leave to the normal path
+        key = None
+    plan = PLANS.get(key, _UNKNOWN) if key is not None else translate(execution_context, context)
+    if plan is _UNKNOWN:
+        plan = PLANS[key] = translate(execution_context, context)  # type: ignore[index]
+    try:
+        if plan is None:
+            raise Decline
         try:
-            values = await project(context.db, fields)
+            values = await project(context.db, plan.text, plan.params)
         except Exception as error:  # noqa: BLE001 - the normal path runs it again and reports the failure its way
             log.warning("request %s: fast path failed (%s: %s); the normal path answers", context.request_id, type(error).__name__, error)
             raise Decline from error
-        data = build(values)
+        data = plan.build(values)
     except Decline:
         OPERATIONS.labels("declined").inc()
         return None
