@@ -21,7 +21,6 @@ from typing import Any, LiteralString
 
 import orjson
 from cachetools import LRUCache
-
 from graphql import (
     DocumentNode,
     FieldNode,
