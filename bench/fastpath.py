@@ -222,7 +222,10 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[8, 16])
+    parser.add_argument("--queries", nargs="+", choices=list(QUERIES), default=list(QUERIES))
     parser.add_argument("--peer", type=Path, default=None,
                         help="a bench/peer folder (server.mjs, node_modules) to measure the Neo4j GraphQL Library too")
     arguments = parser.parse_args()
+    for left_out in set(QUERIES) - set(arguments.queries):
+        del QUERIES[left_out]
     asyncio.run(main(arguments.before, arguments.requests, arguments.seconds, arguments.concurrency, arguments.peer))
