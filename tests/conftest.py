@@ -94,6 +94,14 @@ async def member(db: Database, client: httpx.AsyncClient) -> httpx.AsyncClient:
     return client
 
 
+@pytest_asyncio.fixture
+async def normal_path(db: Database, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """`client` with the fast path off (docs/fastpath.md): for tests of the DataLoader path itself."""
+    app = create_app(settings.model_copy(update={"fastpath": False}), db=db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://citygraph") as http:
+        yield http
+
+
 async def gql(client: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
     """POSTs a query and returns the whole JSON body (data, errors, extensions)."""
     response = await client.post("/graphql", json={"query": query, "variables": variables or {}})

@@ -231,19 +231,24 @@ async def test_supplier_and_system_connections(api: httpx.AsyncClient):
     assert result["named"] == {"edges": [{"node": {"id": "sys-fin"}}]}
 
 
-async def test_total_count_is_only_computed_when_asked_for(api: httpx.AsyncClient):
-    without = await gql(api, "{ contracts { edges { node { id } } } }")
-    with_count = await gql(api, "{ contracts { totalCount edges { node { id } } } }")
+async def test_total_count_is_only_computed_when_asked_for(api: httpx.AsyncClient, normal_path: httpx.AsyncClient):
+    without = await gql(normal_path, "{ contracts { edges { node { id } } } }")
+    with_count = await gql(normal_path, "{ contracts { totalCount edges { node { id } } } }")
     assert without["extensions"]["cypher"]["roundTrips"] == 1
     assert with_count["extensions"]["cypher"]["roundTrips"] == 2
+    # The fast path counts in the same statement (docs/fastpath.md).
+    assert (await gql(api, "{ contracts { totalCount edges { node { id } } } }"))["extensions"]["cypher"]["roundTrips"] == 1
 
 
-async def test_nesting_costs_one_round_trip_per_level(api: httpx.AsyncClient):
+async def test_nesting_costs_one_round_trip_per_level(api: httpx.AsyncClient, normal_path: httpx.AsyncClient):
     # One borough at the root: all 33 would cost more than CITYGRAPH_MAX_COST (docs/limits.md).
-    body = await gql(api, '{ borough(code: "E09000007") { systems { manufacturer { systems { boroughs { name } } } } } }')
+    query = '{ borough(code: "E09000007") { systems { manufacturer { systems { boroughs { name } } } } } }'
+    body = await gql(normal_path, query)
     assert "errors" not in body
     assert body["extensions"]["cypher"]["roundTrips"] == 4  # a manufacturer comes with its system
     assert body["extensions"]["cypher"]["dbMs"] >= 0
+    fast = await gql(api, query)  # the fast path: the whole selection in one statement
+    assert fast["data"] == body["data"] and fast["extensions"]["cypher"]["roundTrips"] == 1
 
 
 @pytest.mark.parametrize(

@@ -80,21 +80,21 @@ class SortKey:
     descending: bool = False
 
 
-def _predicate(where: Where, fields: dict[str, str], params: dict[str, Any]) -> str:
+def _predicate(where: Where, fields: dict[str, str], params: dict[str, Any], param: str = "filter") -> str:
     parts: list[str] = []
     for condition in where.conditions:
         expression = fields[condition.field]
         name = f"p{len(params)}"
         params[name] = list(condition.value) if isinstance(condition.value, tuple) else condition.value
         if "{p}" in expression:
-            parts.append(expression.replace("{p}", f"$filter.{name}"))
+            parts.append(expression.replace("{p}", f"${param}.{name}"))
         else:
-            parts.append(f"{expression} {OPERATORS[condition.op]} $filter.{name}")
-    parts += [_predicate(item, fields, params) for item in where.all_of]
+            parts.append(f"{expression} {OPERATORS[condition.op]} ${param}.{name}")
+    parts += [_predicate(item, fields, params, param) for item in where.all_of]
     if where.any_of is not None:
-        parts.append("(" + " OR ".join(_predicate(item, fields, params) for item in where.any_of) + ")" if where.any_of else "false")
+        parts.append("(" + " OR ".join(_predicate(item, fields, params, param) for item in where.any_of) + ")" if where.any_of else "false")
     if where.negated is not None:
-        parts.append(f"NOT {_predicate(where.negated, fields, params)}")
+        parts.append(f"NOT {_predicate(where.negated, fields, params, param)}")
     return "(" + " AND ".join(parts) + ")" if parts else "true"
 
 
@@ -115,3 +115,15 @@ def compose(name: str, entity: str, where: Where, sort: tuple[SortKey, ...] = ()
     params: dict[str, Any] = {}
     predicate = _predicate(where, fields, params)
     return _composed(name, predicate, _order(sort, fields)), params
+
+
+def predicate(where: Where, entity: str, param: str) -> tuple[str, dict[str, Any]]:
+    """`where` as one Cypher condition over the variables of FIELDS[entity], its values under `$<param>`: for
+    statements built from parts (graph/projection.py) that hold several filters at once."""
+    params: dict[str, Any] = {}
+    return _predicate(where, FIELDS[entity], params, param), params
+
+
+def order(sort: tuple[SortKey, ...], entity: str) -> str:
+    """`sort` as the leading ORDER BY items ("c.endDate DESC, "), before each statement's default order."""
+    return _order(sort, FIELDS[entity])

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # API process re-reads the graph version, the bound on seeing another process's write.
     cache_mb: float = Field(default=64, ge=0, le=65_536, alias="CITYGRAPH_CACHE_MB")
     cache_version_check_ms: int = Field(default=200, ge=0, le=60_000, alias="CITYGRAPH_CACHE_VERSION_CHECK_MS")
+    # Plain entity queries answered by one Cypher statement, skipping per-field execution (docs/fastpath.md).
+    fastpath: bool = Field(default=True, alias="CITYGRAPH_FASTPATH")
     # NoDecode: the env value may be plain "48,72,302" as well as JSON; _split_prefixes reads both.
     it_cpv_prefixes: Annotated[tuple[str, ...], NoDecode] = Field(
         default=DEFAULT_IT_CPV_PREFIXES, alias="CITYGRAPH_IT_CPV_PREFIXES"

@@ -25,6 +25,7 @@ import logging
 import re
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
@@ -137,6 +138,15 @@ class GraphQLOverHTTP(GraphQL[Any, Any]):
     def __init__(self, schema: Any, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, **kwargs: Any) -> None:
         super().__init__(schema, **kwargs)
         self.max_body_bytes = max_body_bytes
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: several times faster than json.dumps on large responses; the same JSON text for what
+        # responses hold, except NaN/Infinity (null instead of invalid JSON). What it refuses (an integer
+        # beyond 64 bits) goes through json as before.
+        try:
+            return orjson.dumps(data)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":")).encode()
 
     def decode_json(self, data: str | bytes) -> object:
         if isinstance(data, bytes):

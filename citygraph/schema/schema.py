@@ -6,6 +6,7 @@ from citygraph.resolvers import entities
 from citygraph.resolvers.context import Context
 from citygraph.schema.analytics import AnalyticsQuery
 from citygraph.schema.extensions import EXTENSIONS, log_errors
+from citygraph.schema.fastpath import FastPath
 from citygraph.schema.filtering import ContractSort, SupplierSort, SystemSort
 from citygraph.schema.metrics import GraphQLMetrics
 from citygraph.schema.mutations import ChangeQuery, Mutation
@@ -112,4 +113,6 @@ class CityGraphSchema(strawberry.Schema):
         log_errors(errors, execution_context)
 
 
-schema = CityGraphSchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics])
+schema = CityGraphSchema(
+    query=Query, mutation=Mutation, subscription=Subscription, extensions=[*EXTENSIONS, GraphQLMetrics, FastPath]
+)
