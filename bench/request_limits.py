@@ -1,6 +1,6 @@
 """How fast the request limits refuse the attack queries of issue 8, side by side with `{ __typename }`.
 
-    .venv/bin/python bench/limits.py --url http://127.0.0.1:8000/graphql   # a running `citygraph serve`
+    .venv/bin/python bench/request_limits.py --url http://127.0.0.1:8000/graphql   # a running `citygraph serve`
 
 Prints, for each document: its static cost, the time to price the parsed document in-process (µs), and the
 HTTP round trip (p50/p99 ms over --runs requests, one at a time) with the status it got. The attack
