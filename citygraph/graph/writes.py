@@ -237,15 +237,24 @@ async def upsert_system_use(db: Database, who: Principal, row: SystemUseRow, cle
 
 async def remove_system_use(db: Database, who: Principal, borough_code: str, system_id: str) -> Row | None:
     """The use as it was, or None when there was none (removing twice is not an error)."""
-    _require_editor_of(who, borough_code, "borough", "A system use")
-    key = {"boroughCode": borough_code, "systemId": system_id}
+    return await _remove_of_borough(
+        db, who, "removeSystemUse", "SystemUse", "A system use", borough_code, systemId=system_id
+    )
+
+
+async def _remove_of_borough(
+    db: Database, who: Principal, operation: str, kind: str, what: str, borough_code: str, **other: str
+) -> Row | None:
+    """Removes the `kind` record keyed by its borough and one `other` key (a system use's systemId, a skill
+    rating's skill). Returns it as it was, or None when there was none."""
+    _require_editor_of(who, borough_code, "borough", what)
+    [other_value] = other.values()
+    key = {"boroughCode": borough_code, **other}
     async with db.transaction() as tx:
         await _missing(tx, boroughs=[("borough", borough_code)])
-        _, before = await _state(tx, "SystemUse", **key)
-        await tx.run("write_remove_system_use", **key)
-        await _record(
-            tx, who, "removeSystemUse", "SystemUse", f"{borough_code}/{system_id}", [borough_code], before, None, None
-        )
+        _, before = await _state(tx, kind, **key)
+        await tx.run(f"write_remove_{_snake(kind)}", **key)
+        await _record(tx, who, operation, kind, f"{borough_code}/{other_value}", [borough_code], before, None, None)
     return before
 
 
@@ -359,19 +368,9 @@ async def set_skill_rating(db: Database, who: Principal, row: SkillRatingRow) ->
 
 
 async def remove_skill_rating(db: Database, who: Principal, borough_code: str, skill: str) -> Row | None:
-    _require_editor_of(who, borough_code, "borough", "A skill rating")
-    key = {"boroughCode": borough_code, "skill": skill}
-    async with db.transaction() as tx:
-        await _missing(tx, boroughs=[("borough", borough_code)])
-        _, before = await _state(tx, "SkillRating", **key)
-        await tx.run("write_remove_skill_rating", **key)
-        await _record(
-            tx, who, "removeSkillRating", "SkillRating", f"{borough_code}/{skill}", [borough_code], before, None, None
-        )
-    return before
-
-
-# --- reference data: administrators only ----------------------------------------------------------------
+    return await _remove_of_borough(
+        db, who, "removeSkillRating", "SkillRating", "A skill rating", borough_code, skill=skill
+    )
 
 
 async def upsert_supplier(db: Database, who: Principal, row: SupplierRow, clear: set[str]) -> Row:
