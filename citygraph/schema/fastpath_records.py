@@ -1,0 +1,228 @@
+"""The fast path for the analytics (docs/fastpath.md, "Analytics"): a query made only of analytics whose
+selections are plain — attribute fields of the records `resolvers/analytics.py` returns, nested entity records,
+aliases, fragments, @include/@skip, __typename — runs the same resolver (the same Cypher) and turns its records
+straight into the response's dicts, without graphql-core's field-by-field completion: on the UK demo that
+completion cost more than the statement (jointProcurementOpportunities' default answer: ~66,000 fields).
+
+Each value is serialised by the scalar or enum type graphql-core would use, so the answer is the same; a
+field with a resolver of its own (a DataLoader, e.g. `Contract.supplier`), any field extension (the
+members-only permission) below the root, a null where the schema promises a value, a value a scalar refuses,
+or an error of the resolver makes it decline, and the normal path answers (and reports the error its way).
+A members-only analytic is answered only when `require_members_only` — the one place that decides — lets
+this caller see it; otherwise the normal path refuses it as always.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    SelectionSetNode,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
+    GraphQLID,
+)
+from graphql.execution.values import VariableValues
+from strawberry.permission import PermissionExtension
+from strawberry.types import ExecutionContext
+
+from citygraph.graph import records as r
+from citygraph.resolvers import analytics
+from citygraph.resolvers.access import require_members_only
+from citygraph.resolvers.context import Context
+from citygraph.resolvers.errors import InputError
+from citygraph.schema.access import MembersOnly
+from citygraph.schema.selections import Decline, Selections
+
+log = logging.getLogger("citygraph.api")
+
+Shape = Callable[[Any], Any]  # a record (or list, or scalar) -> its response value
+# An analytic as its strawberry resolver calls it (schema/analytics.py): the context, the arguments by Python
+# name as strawberry converts them, and the (type, field) pairs the selection asks for.
+Call = Callable[[Context, dict[str, Any], frozenset[tuple[str, str]]], Awaitable[Any]]
+
+ROOTS: dict[str, Call] = {
+    "sharedSystems": lambda ctx, a, _: analytics.shared_systems(ctx, a["borough_codes"], a["min_boroughs"]),
+    "sharedSuppliers": lambda ctx, a, _: analytics.shared_suppliers(ctx, a["borough_codes"], a["min_boroughs"]),
+    "collaborationPartners": lambda ctx, a, _: analytics.collaboration_partners(ctx, a["borough_code"], a["limit"]),
+    "jointProcurementOpportunities": lambda ctx, a, _: analytics.joint_procurement_opportunities(
+        ctx, a["within_months"], a["service_area"], a["min_boroughs"], a["as_of"], a["limit"]
+    ),
+    # The borough maps of the edges are read only when sharedBoroughs is asked for, as on the normal path.
+    "supplierNetwork": lambda ctx, a, asked: analytics.supplier_network(
+        ctx, a["supplier_id"], a["depth"], a["min_shared_boroughs"], a["limit"], ("NetworkEdge", "sharedBoroughs") in asked
+    ),
+    "supplierConcentration": lambda ctx, a, _: analytics.supplier_concentration(
+        ctx, a["service_area"], None if a["measure"] is None else r.ConcentrationMeasure(a["measure"]), a["top"]
+    ),
+    "skillsExchange": lambda ctx, a, _: analytics.skills_exchange(
+        ctx, a["skill"], a["min_mentor_level"], a["max_learner_level"], a["limit"]
+    ),
+    "connectionPath": lambda ctx, a, _: analytics.connection_path(
+        ctx, (r.EntityKind(a["from_"].kind), str(a["from_"].id)), (r.EntityKind(a["to"].kind), str(a["to"].id)), a["max_hops"]
+    ),
+}
+
+
+def _leaf(kind: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Shape:
+    serialize = kind.serialize
+    # String and ID serialise a str as it is (graphql-core's serialize_string / serialize_id): skip the call.
+    text = kind is GraphQLString or kind is GraphQLID
+
+    def shape(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise Decline  # the normal path reports the missing value at its path
+            return None
+        if text and type(value) is str:
+            return value
+        try:
+            return serialize(value)
+        except Exception as error:  # noqa: BLE001 - what the scalar refuses, the normal path reports
+            raise Decline from error
+
+    return shape
+
+
+def _list(item: Shape, non_null: bool) -> Shape:
+    def shape(value: Any) -> Any:
+        if value is None:
+            if non_null:
+                raise Decline
+            return None
+        return [item(each) for each in value]
+
+    return shape
+
+
+def _object(slots: tuple[tuple[str, Shape], ...], non_null: bool) -> Shape:
+    def shape(record: Any) -> Any:
+        if record is None:
+            if non_null:
+                raise Decline
+            return None
+        return {key: read(record) for key, read in slots}
+
+    return shape
+
+
+def _attribute(name: str, value: Shape) -> Shape:
+    return lambda record: value(getattr(record, name))
+
+
+def _constant(value: str) -> Shape:
+    return lambda record: value
+
+
+class Shaper(Selections):
+    """GraphQL AST + variables → the function that turns a resolver's records into the response's value."""
+
+    def __init__(self, execution_context: ExecutionContext, document: DocumentNode, variables: VariableValues):
+        super().__init__(execution_context, document, variables)
+        self.asked: set[tuple[str, str]] = set()  # the (type, field) pairs shaped since it was last emptied
+
+    def value(self, kind: GraphQLOutputType, nodes: list[FieldNode]) -> Shape:
+        non_null = isinstance(kind, GraphQLNonNull)
+        inner = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
+        if isinstance(inner, GraphQLList):
+            return _list(self.value(inner.of_type, nodes), non_null)
+        if isinstance(inner, (GraphQLScalarType, GraphQLEnumType)):
+            return _leaf(inner, non_null)
+        if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
+            return _object(self.slots(inner, [n.selection_set for n in nodes if n.selection_set]), non_null)
+        raise Decline  # interfaces, unions, a type that checks its values: the normal path
+
+    def slots(self, kind: GraphQLObjectType, selection_sets: list[Any]) -> tuple[tuple[str, Shape], ...]:
+        slots: list[tuple[str, Shape]] = []
+        for key, nodes in self.collect(selection_sets, kind.name).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                slots.append((key, _constant(kind.name)))
+                continue
+            field = self.schema.get_field_for_type(name, kind.name)
+            definition = kind.fields.get(name)
+            if field is None or definition is None or field.base_resolver is not None or field.extensions:
+                raise Decline  # a resolver of its own (DataLoader, members only …): the normal path
+            self.asked.add((kind.name, name))
+            slots.append((key, _attribute(field.python_name, self.value(definition.type, nodes))))
+        return tuple(slots)
+
+
+@dataclass(frozen=True, slots=True)
+class _Root:
+    call: Call
+    arguments: dict[str, Any]
+    asked: frozenset[tuple[str, str]]
+    shape: Shape
+    members_only: str | None  # "Query.skillsExchange" when only members may ask for it
+
+
+def _members_only(field: Any, name: str) -> str | None:
+    """What require_members_only checks for this root field; Decline for any other field extension."""
+    if not field.extensions:
+        return None
+    for extension in field.extensions:
+        if not isinstance(extension, PermissionExtension) or not all(
+            isinstance(permission, MembersOnly) for permission in extension.permissions
+        ):
+            raise Decline
+    return f"Query.{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsPlan:
+    """A translated analytics request: for each root key, the analytic to run and how its records become `data`."""
+
+    roots: tuple[tuple[str, _Root | str], ...]  # a str is __typename's constant
+
+    async def run(self, context: Context) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, root in self.roots:
+            if isinstance(root, str):
+                data[key] = root
+                continue
+            if root.members_only is not None:
+                try:
+                    require_members_only(context, root.members_only)  # decided per caller, never cached
+                except InputError as refused:
+                    raise Decline from refused  # the normal path refuses it, at its path
+            try:
+                found = await root.call(context, root.arguments, root.asked)
+            except InputError as error:
+                raise Decline from error  # the caller's mistake: the normal path reports it as always
+            except Exception as error:  # noqa: BLE001 - the normal path runs it again and reports the failure its way
+                log.warning("request %s: fast path failed (%s: %s); the normal path answers", context.request_id, type(error).__name__, error)
+                raise Decline from error
+            data[key] = root.shape(found)
+        return data
+
+
+def plan(shaper: "Shaper", selection_set: SelectionSetNode) -> RecordsPlan | None:
+    """The plan for a query of analytics only; None when it asks for anything else (the entity fast path may
+    know it); Decline when it is analytics the records cannot answer plainly."""
+    grouped = shaper.collect([selection_set], "Query")
+    names = {nodes[0].name.value for nodes in grouped.values()} - {"__typename"}
+    if not names or not names <= ROOTS.keys():
+        return None
+    query = shaper.types["Query"]
+    assert isinstance(query, GraphQLObjectType)
+    roots: list[tuple[str, _Root | str]] = []
+    for key, nodes in grouped.items():
+        name = nodes[0].name.value
+        if name == "__typename":
+            roots.append((key, "Query"))
+            continue
+        members_only = _members_only(shaper.schema.get_field_for_type(name, "Query"), name)
+        shaper.asked = set()
+        shape = shaper.value(query.fields[name].type, nodes)
+        arguments = shaper.arguments("Query", name, nodes[0])
+        roots.append((key, _Root(ROOTS[name], arguments, frozenset(shaper.asked), shape, members_only)))
+    return RecordsPlan(tuple(roots))
