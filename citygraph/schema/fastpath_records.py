@@ -13,6 +13,7 @@ this caller see it; otherwise the normal path refuses it as always.
 """
 
 import logging
+from math import isfinite
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from graphql import (
     FieldNode,
     SelectionSetNode,
     GraphQLEnumType,
+    GraphQLFloat,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -74,15 +76,17 @@ ROOTS: dict[str, Call] = {
 
 def _leaf(kind: GraphQLScalarType | GraphQLEnumType, non_null: bool) -> Shape:
     serialize = kind.serialize
-    # String and ID serialise a str as it is (graphql-core's serialize_string / serialize_id): skip the call.
+    # The values graphql-core's serialize_string, serialize_id and serialize_float return as they are: checked
+    # here without the call (a long answer holds tens of thousands of them). Anything else goes to the scalar.
     text = kind is GraphQLString or kind is GraphQLID
+    real = kind is GraphQLFloat
 
     def shape(value: Any) -> Any:
         if value is None:
             if non_null:
                 raise Decline  # the normal path reports the missing value at its path
             return None
-        if text and type(value) is str:
+        if text and type(value) is str or real and type(value) is float and isfinite(value):
             return value
         try:
             return serialize(value)
@@ -103,23 +107,23 @@ def _list(item: Shape, non_null: bool) -> Shape:
     return shape
 
 
-def _object(slots: tuple[tuple[str, Shape], ...], non_null: bool) -> Shape:
+# (response key, attribute of the record, how its value becomes the response's)
+Slot = tuple[str, str, Shape]
+
+
+def _object(slots: tuple[Slot, ...], non_null: bool) -> Shape:
     def shape(record: Any) -> Any:
         if record is None:
             if non_null:
                 raise Decline
             return None
-        return {key: read(record) for key, read in slots}
+        return {key: value(getattr(record, name)) for key, name, value in slots}
 
     return shape
 
 
-def _attribute(name: str, value: Shape) -> Shape:
-    return lambda record: value(getattr(record, name))
-
-
 def _constant(value: str) -> Shape:
-    return lambda record: value
+    return lambda ignored: value
 
 
 class Shaper(Selections):
@@ -140,19 +144,19 @@ class Shaper(Selections):
             return _object(self.slots(inner, [n.selection_set for n in nodes if n.selection_set]), non_null)
         raise Decline  # interfaces, unions, a type that checks its values: the normal path
 
-    def slots(self, kind: GraphQLObjectType, selection_sets: list[Any]) -> tuple[tuple[str, Shape], ...]:
-        slots: list[tuple[str, Shape]] = []
+    def slots(self, kind: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> tuple[Slot, ...]:
+        slots: list[Slot] = []
         for key, nodes in self.collect(selection_sets, kind.name).items():
             name = nodes[0].name.value
             if name == "__typename":
-                slots.append((key, _constant(kind.name)))
+                slots.append((key, "__class__", _constant(kind.name)))  # every object has a __class__ to ignore
                 continue
             field = self.schema.get_field_for_type(name, kind.name)
             definition = kind.fields.get(name)
             if field is None or definition is None or field.base_resolver is not None or field.extensions:
                 raise Decline  # a resolver of its own (DataLoader, members only …): the normal path
             self.asked.add((kind.name, name))
-            slots.append((key, _attribute(field.python_name, self.value(definition.type, nodes))))
+            slots.append((key, field.python_name, self.value(definition.type, nodes)))
         return tuple(slots)
 
 
