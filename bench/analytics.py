@@ -62,6 +62,10 @@ QUERIES: dict[str, str] = {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd
         combinedValueGbp } }"""
     % AS_OF,
+    "jointProcurementOpportunities (… each contract's borough and supplier, as docs/examples)": """{
+        jointProcurementOpportunities(asOf: "%s") { system { id name } boroughs { code name } windowStart windowEnd
+        combinedValueGbp contracts { id title endDate valueGbp borough { name } supplier { name } } } }"""
+    % AS_OF,
     "jointProcurementOpportunities (limit 20, otherwise defaults)": """{ jointProcurementOpportunities(asOf: "%s",
         limit: 20) {
         system { id name } boroughs { code name } contracts { id endDate valueGbp } windowStart windowEnd

@@ -1,18 +1,21 @@
 """The fast path for the analytics (docs/fastpath.md, "Analytics"): a query made only of analytics whose
 selections are plain — attribute fields of the records `resolvers/analytics.py` returns, nested entity records,
-aliases, fragments, @include/@skip, __typename — runs the same resolver (the same Cypher) and turns its records
-straight into the response's dicts, without graphql-core's field-by-field completion: on the UK demo that
-completion cost more than the statement (jointProcurementOpportunities' default answer: ~66,000 fields).
+the few entity fields that are one DataLoader read (LOADED, e.g. `Contract.supplier`), aliases, fragments,
+@include/@skip, __typename — runs the same resolver (the same Cypher) and turns its records straight into the
+response's dicts, without graphql-core's field-by-field completion: on the UK demo that completion cost more
+than the statement (jointProcurementOpportunities' default answer: ~66,000 fields; with each contract's
+borough and supplier, as docs/examples/joint-procurement.graphql asks, 4.3 s on the normal path).
 
-Each value is serialised by the scalar or enum type graphql-core would use, so the answer is the same; a
-field with a resolver of its own (a DataLoader, e.g. `Contract.supplier`), any field extension (the
-members-only permission) below the root, a null where the schema promises a value, a value a scalar refuses,
-or an error of the resolver makes it decline, and the normal path answers (and reports the error its way).
+Each value is serialised by the scalar or enum type graphql-core would use, so the answer is the same; any
+other field with a resolver of its own, any field extension (the members-only permission) below the root, a
+null where the schema promises a value, a value a scalar refuses, or an error of the resolver or a loader
+makes it decline, and the normal path answers (and reports the error its way).
 A members-only analytic is answered only when `require_members_only` — the one place that decides — lets
 this caller see it; otherwise the normal path refuses it as always.
 """
 
 import logging
+from contextvars import ContextVar
 from math import isfinite
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -109,17 +112,66 @@ def _list(item: Shape, non_null: bool) -> Shape:
 
 # (response key, attribute of the record, how its value becomes the response's)
 Slot = tuple[str, str, Shape]
+# A field loaded by a DataLoader: (response key, the Loaders attribute, how what it loads becomes the response's)
+Loaded = tuple[str, str, Shape]
+
+# Fields whose resolver (schema/types.py) is `return await info.context.loaders.<loader>.load(self.<attribute>)`:
+# the fast path loads them with the same loader, one batch per loader once the records are shaped (the normal
+# path's round trips), and shapes what it loads. tests/test_fastpath.py checks that each resolver still reads so.
+LOADED: dict[tuple[str, str], tuple[str, str]] = {
+    ("Contract", "borough"): ("borough_code", "borough"),
+    ("Contract", "supplier"): ("supplier_id", "supplier"),
+    ("Contract", "systems"): ("id", "systems_of_contract"),
+    ("System", "boroughs"): ("id", "boroughs_of_system"),
+}
+
+# The loaded fields met while shaping one root, for RecordsPlan.run to fill in: (the object's dict, the response
+# key that holds the loader's key until then, the loader, the shape of what it loads).
+_PENDING: ContextVar[list[tuple[dict[str, Any], str, str, Shape]]] = ContextVar("fastpath_pending")
 
 
-def _object(slots: tuple[Slot, ...], non_null: bool) -> Shape:
+def _object(slots: tuple[Slot, ...], loaded: tuple[Loaded, ...], non_null: bool) -> Shape:
     def shape(record: Any) -> Any:
         if record is None:
             if non_null:
                 raise Decline
             return None
-        return {key: value(getattr(record, name)) for key, name, value in slots}
+        out = {key: value(getattr(record, name)) for key, name, value in slots}
+        if loaded:
+            pending = _PENDING.get()
+            for key, loader, value in loaded:
+                pending.append((out, key, loader, value))
+        return out
 
     return shape
+
+
+def _key(value: Any) -> Any:
+    if value is None:
+        raise Decline  # nothing to load: the normal path reports the null its way
+    return value
+
+
+async def _load(context: Context) -> None:
+    """Fills in the loaded fields met while shaping, one batch per loader and level, as the normal path's
+    DataLoaders do; what they load may hold loaded fields of its own, filled in the next round."""
+    pending = _PENDING.get()
+    shaped: dict[tuple[int, str, Any], Any] = {}  # one dict per loaded record and shape: they repeat
+    while pending:
+        batch = pending[:]
+        pending.clear()
+        keys: dict[str, dict[Any, None]] = {}
+        for out, key, loader, _ in batch:
+            keys.setdefault(loader, {})[out[key]] = None
+        found: dict[str, dict[Any, Any]] = {}
+        for loader, wanted in keys.items():
+            values = await getattr(context.loaders, loader).load_many(list(wanted))
+            found[loader] = dict(zip(wanted, values))
+        for out, key, loader, value in batch:
+            memo = (id(value), loader, out[key])
+            if memo not in shaped:
+                shaped[memo] = value(found[loader][out[key]])
+            out[key] = shaped[memo]
 
 
 def _constant(value: str) -> Shape:
@@ -141,11 +193,12 @@ class Shaper(Selections):
         if isinstance(inner, (GraphQLScalarType, GraphQLEnumType)):
             return _leaf(inner, non_null)
         if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
-            return _object(self.slots(inner, [n.selection_set for n in nodes if n.selection_set]), non_null)
+            return _object(*self.slots(inner, [n.selection_set for n in nodes if n.selection_set]), non_null)
         raise Decline  # interfaces, unions, a type that checks its values: the normal path
 
-    def slots(self, kind: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> tuple[Slot, ...]:
+    def slots(self, kind: GraphQLObjectType, selection_sets: list[SelectionSetNode]) -> tuple[tuple[Slot, ...], tuple[Loaded, ...]]:
         slots: list[Slot] = []
+        loaded: list[Loaded] = []
         for key, nodes in self.collect(selection_sets, kind.name).items():
             name = nodes[0].name.value
             if name == "__typename":
@@ -153,11 +206,18 @@ class Shaper(Selections):
                 continue
             field = self.schema.get_field_for_type(name, kind.name)
             definition = kind.fields.get(name)
-            if field is None or definition is None or field.base_resolver is not None or field.extensions:
-                raise Decline  # a resolver of its own (DataLoader, members only …): the normal path
+            if field is None or definition is None or field.extensions:
+                raise Decline  # members only, or unknown: the normal path
             self.asked.add((kind.name, name))
-            slots.append((key, field.python_name, self.value(definition.type, nodes)))
-        return tuple(slots)
+            if field.base_resolver is None:
+                slots.append((key, field.python_name, self.value(definition.type, nodes)))
+                continue
+            if (kind.name, name) not in LOADED:
+                raise Decline  # a resolver of its own that is not a plain DataLoader read: the normal path
+            attribute, loader = LOADED[(kind.name, name)]
+            slots.append((key, attribute, _key))
+            loaded.append((key, loader, self.value(definition.type, nodes)))
+        return tuple(slots), tuple(loaded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +258,17 @@ class RecordsPlan:
                     require_members_only(context, root.members_only)  # decided per caller, never cached
                 except InputError as refused:
                     raise Decline from refused  # the normal path refuses it, at its path
+            token = _PENDING.set([])
             try:
-                found = await root.call(context, root.arguments, root.asked)
-            except InputError as error:
-                raise Decline from error  # the caller's mistake: the normal path reports it as always
+                data[key] = root.shape(await root.call(context, root.arguments, root.asked))
+                await _load(context)
+            except (Decline, InputError) as error:
+                raise Decline from error  # the caller's mistake or a null: the normal path reports it as always
             except Exception as error:  # noqa: BLE001 - the normal path runs it again and reports the failure its way
                 log.warning("request %s: fast path failed (%s: %s); the normal path answers", context.request_id, type(error).__name__, error)
                 raise Decline from error
-            data[key] = root.shape(found)
+            finally:
+                _PENDING.reset(token)
         return data
 
 
