@@ -2,7 +2,10 @@
 (graph/projection.py) whose result already has the response's shape, put into the response as it is: no
 resolvers, no DataLoaders, no graphql-core field completion, which is where most of a large query's time went.
 
-Whatever it does not know makes the translator decline, and strawberry answers as always: analytics, search,
+A query made only of analytics goes to their own fast path (schema/fastpath_records.py: the same resolvers,
+their records shaped without graphql-core), sharing the plan cache below.
+
+Whatever it does not know makes the translator decline, and strawberry answers as always: search,
 members-only fields, introspection, directives other than @include/@skip, `aggregate`, a connection inside a
 connection, several differently shaped `node`s of one connection, an argument the normal path would refuse,
 and a null where the schema promises a value (the normal path then reports the error with its path).
