@@ -15,25 +15,25 @@ this caller see it; otherwise the normal path refuses it as always.
 """
 
 import logging
-from contextvars import ContextVar
-from math import isfinite
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from math import isfinite
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
-    SelectionSetNode,
     GraphQLEnumType,
     GraphQLFloat,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
-    GraphQLID,
+    SelectionSetNode,
 )
 from graphql.execution.values import VariableValues
 from strawberry.permission import PermissionExtension
