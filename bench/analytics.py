@@ -6,7 +6,8 @@
 Starts a throwaway embedded Neo4j (its own CITYGRAPH_HOME under /tmp unless --home), loads the demo of that
 scale (the UK one takes a few minutes; `--loaded` reuses the graph a `citygraph demo --scale …` already left
 in --home's Neo4j, which is then left running), then runs each query in-process through the GraphQL schema
-(`schema.execute` with a fresh request context, as the HTTP endpoint does), one at a time. "total" is the whole GraphQL execution: parsing
+(`schema.execute` with a fresh request context, as the HTTP endpoint does, signed in as a member council so
+that the members-only skillsExchange answers), one at a time. "total" is the whole GraphQL execution: parsing
 (cached), validation (cached), resolvers, the Cypher round trip and serialising the result; "db" is the
 database's own share (result available + consumed, from the driver's summary). No HTTP.
 
