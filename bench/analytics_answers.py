@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from citygraph.auth.principal import Principal, Role
 from citygraph.graph import demo
 from citygraph.graph.database import Database, resolve_connection
 from citygraph.graph.settings import Settings
@@ -29,6 +30,7 @@ from citygraph.resolvers.context import Context
 from citygraph.schema.schema import schema
 
 AS_OF = demo.ANCHOR.isoformat()
+MEMBER = Principal(name="answers", role=Role.MEMBER)  # skillsExchange is members only
 LONDON = ["E09000007", "E09000019", "E09000012", "E09000024", "E09000029", "E09000021", "E09000005", "E09000002"]
 SYSTEM = "system { id name serviceArea { name kind } manufacturer { id name sme companyNumber } }"
 CONTRACT = "contracts { id title valueGbp startDate endDate maxExtensionDate supplier { id name } }"
@@ -106,7 +108,9 @@ async def answers(db: Database, settings: Settings, only: str) -> dict[str, obje
     for label, query in queries().items():
         if only not in label:
             continue
-        context = Context(db=db, settings=settings, loaders=Loaders(db), request_id="answers", trace=None)
+        context = Context(
+            db=db, settings=settings, loaders=Loaders(db), request_id="answers", trace=None, principal=MEMBER
+        )
         started = time.perf_counter()
         result = await schema.execute(query, context_value=context)
         took = time.perf_counter() - started

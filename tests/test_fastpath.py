@@ -2,6 +2,7 @@
 bytes for every query of a corpus, each translatable query answered by the fast path in one statement, and
 everything it does not know left to the normal path."""
 
+import inspect
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -10,11 +11,15 @@ import pytest
 import pytest_asyncio
 from prometheus_client import REGISTRY
 
+from citygraph.auth.keys import create_key
+from citygraph.auth.principal import Role
 from citygraph.graph import demo
 from citygraph.graph.database import Database
 from citygraph.graph.settings import Settings
 from citygraph.resolvers.pagination import encode_cursor
 from citygraph.schema.app import create_app
+from citygraph.schema.fastpath_records import LOADED
+from citygraph.schema.schema import schema
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
 CAMDEN = "E09000007"
@@ -57,12 +62,14 @@ def answered() -> float:
     return REGISTRY.get_sample_value("citygraph_fastpath_operations_total", {"outcome": "answered"}) or 0.0
 
 
-async def both(paths: dict[str, httpx.AsyncClient], query: str, variables: dict | None = None) -> tuple[httpx.Response, bool]:
+async def both(
+    paths: dict[str, httpx.AsyncClient], query: str, variables: dict | None = None, headers: dict | None = None
+) -> tuple[httpx.Response, bool]:
     """Asks both paths; asserts the bodies are byte for byte the same; says whether the fast path answered."""
     payload = {"query": query, "variables": variables or {}}
-    normal = await paths["normal"].post("/graphql", json=payload)
+    normal = await paths["normal"].post("/graphql", json=payload, headers=headers)
     before = answered()
-    fast = await paths["fast"].post("/graphql", json=payload)
+    fast = await paths["fast"].post("/graphql", json=payload, headers=headers)
     took_fast_path = answered() == before + 1
     assert fast.status_code == normal.status_code
     assert fast.content == normal.content, (query, fast.text[:2000], normal.text[:2000])
@@ -143,7 +150,6 @@ def corpus(ids: dict[str, str]) -> list[tuple[str, dict]]:
 # What the fast path leaves to the normal path: analytics, members-only fields, aggregate, introspection,
 # connections in connections, arguments the normal path refuses, unknown variables' values.
 DECLINED: list[tuple[str, dict]] = [
-    ((EXAMPLES / "supplier-concentration.graphql").read_text(), {"measure": "CONTRACT_VALUE", "top": 10}),
     ((EXAMPLES / "borough-systems.graphql").read_text(), {"code": CAMDEN}),
     ("{ boroughs { code systemUses { satisfaction } } }", {}),
     ("{ boroughs { code skills { level } } }", {}),
@@ -157,6 +163,93 @@ DECLINED: list[tuple[str, dict]] = [
     ("{ __typename }", {}),
     ("query { boroughs { code } } mutation { x }", {}),
 ]
+
+# The analytics (schema/fastpath_records.py): the same resolver, its records shaped without graphql-core.
+AS_OF = demo.ANCHOR.isoformat()
+THREE = ["E09000007", "E09000019", "E09000012"]
+CONTRACT_FIELDS = (
+    "id title valueGbp startDate endDate maxExtensionDate source reference description department annualValueGbp"
+    " reviewDate extensionOptions cpvCodes proclass"
+)
+ANALYTICS: list[tuple[str, dict]] = [
+    ((EXAMPLES / "joint-procurement.graphql").read_text(), {"asOf": AS_OF}),  # contracts' borough and supplier: loaded
+    (
+        "query($c: [ID!]!) { sharedSystems(boroughCodes: $c) { system { boroughs { code } } }"
+        " x: sharedSuppliers(boroughCodes: $c) { supplier { id } } }",
+        {"c": THREE},
+    ),
+    (
+        f'{{ jointProcurementOpportunities(asOf: "{AS_OF}", limit: 5) {{ contracts {{ id systems {{ id boroughs {{ name }} }}'
+        " supplier { name } s: supplier { id sme } } } }",
+        {},
+    ),
+    ((EXAMPLES / "supplier-concentration.graphql").read_text(), {"measure": "CONTRACT_VALUE", "top": 10}),
+    ((EXAMPLES / "supplier-concentration.graphql").read_text(), {"serviceArea": "Housing"}),
+    ((EXAMPLES / "shared-systems.graphql").read_text(), {"boroughCodes": THREE, "minBoroughs": 2}),
+    (
+        "query($c: [ID!]!) { sharedSystems(boroughCodes: $c, minBoroughs: 1) { __typename boroughCount"
+        " system { ...S } boroughs { code name region } } } fragment S on System { id name"
+        " serviceArea { name kind } manufacturer { __typename id name sme companyNumber vcse } }",
+        {"c": THREE},
+    ),
+    ("query($c: [ID!]!) { s: sharedSuppliers(boroughCodes: $c) { n: boroughCount supplier { id name sme } boroughs { code } } }", {"c": THREE}),
+    (
+        '{ collaborationPartners(boroughCode: "E09000024") { borough { code name region } score reasons'
+        " sharedSystems { id name serviceArea { name } } sharedSuppliers { id name sme } } }",
+        {},
+    ),
+    (
+        f'{{ jointProcurementOpportunities(asOf: "{AS_OF}") {{ system {{ id name manufacturer {{ name }} }}'
+        f" boroughs {{ code name }} contracts {{ {CONTRACT_FIELDS} }} windowStart windowEnd combinedValueGbp }} }}",
+        {},
+    ),
+    (
+        "query($m: Int, $a: Date) { jointProcurementOpportunities(asOf: $a, withinMonths: $m, minBoroughs: 3, limit: 7)"
+        " { windowStart contracts { id endDate } } }",
+        {"m": 60, "a": AS_OF},
+    ),
+    ('{ supplierNetwork(supplierId: "DEMO-SUP-001") { nodes { id kind label } edges { source target weight } } }', {}),
+    (
+        'query($b: Boolean!) { supplierNetwork(supplierId: "DEMO-SUP-001", depth: 2, minSharedBoroughs: 5) {'
+        " nodes { id } edges { weight sharedBoroughs @include(if: $b) { code name } } } }",
+        {"b": True},
+    ),
+    (
+        'query($b: Boolean!) { supplierNetwork(supplierId: "DEMO-SUP-001", depth: 2, minSharedBoroughs: 5) {'
+        " nodes { id } edges { weight sharedBoroughs @include(if: $b) { code name } } } }",
+        {"b": False},
+    ),
+    ("{ supplierConcentration { measure total supplierCount topShare hhi smeShare suppliers { supplier { id } share } } }", {}),
+    (
+        '{ connectionPath(from: {kind: SUPPLIER, id: "DEMO-SUP-045"}, to: {kind: BOROUGH, id: "E09000001"})'
+        " { length nodes { id kind label } } }",
+        {},
+    ),
+    ('{ connectionPath(from: {kind: BOROUGH, id: "E09000001"}, to: {kind: BOROUGH, id: "E09000001"}) { length } }', {}),
+    # several analytics and __typename in one request
+    (
+        '{ __typename a: supplierConcentration(top: 3) { hhi } b: supplierConcentration(measure: CONTRACT_VALUE) { hhi }'
+        ' sharedSystems(boroughCodes: ["E09000001"]) { boroughCount } }',
+        {},
+    ),
+]
+# Analytics the records cannot answer plainly, or that the normal path refuses: left to it.
+ANALYTICS_DECLINED: list[tuple[str, dict]] = [
+    ("query($c: [ID!]!) { sharedSystems(boroughCodes: $c) { system { uses { since } } } }", {"c": THREE}),
+    (f'{{ jointProcurementOpportunities(asOf: "{AS_OF}", limit: 3) {{ contracts {{ provenance {{ source }} }} }} }}', {}),
+    ('{ sharedSystems(boroughCodes: ["E09000007"]) { system { averageSatisfaction } } }', {}),  # members only
+    ('{ sharedSystems(boroughCodes: ["E09000007", "NOPE"]) { boroughCount } }', {}),
+    ('{ collaborationPartners(boroughCode: "E09000024", limit: 1000) { score } }', {}),
+    ('{ supplierNetwork(supplierId: "no-such-supplier") { nodes { id } } }', {}),
+    ('{ supplierConcentration(serviceArea: "Nowhere") { hhi } }', {}),
+    ('{ skillsExchange(skill: "Cyber security") { mentorLevel } }', {}),  # anonymous: members only
+    ("{ satisfactionBySupplierCount { pearson } }", {}),
+    ('{ supplierConcentration { hhi } boroughs { code } }', {}),  # mixed with entity fields
+]
+SKILLS = (
+    'query($s: ID!) { skillsExchange(skill: $s) { skill { name category } mentor { code name } learner { name }'
+    " mentorLevel learnerLevel sharedSystems { id name } } }"
+)
 
 
 async def test_every_corpus_query_takes_the_fast_path_and_answers_as_the_normal_path(paths, ids):
@@ -185,6 +278,45 @@ async def test_what_it_does_not_know_goes_to_the_normal_path(paths):
     for query, variables in DECLINED:
         _, fast = await both(paths, query, variables)
         assert not fast, f"fast path answered: {query}"
+
+
+async def test_analytics_take_the_fast_path_and_answer_as_the_normal_path(paths):
+    for query, variables in ANALYTICS:
+        response, fast = await both(paths, query, variables)
+        body = response.json()
+        assert "errors" not in body, (query, body)
+        assert fast, f"fast path declined: {query}"
+    # worth comparing: the default joint procurement answer holds many contracts, with register fields and nulls
+    opportunities = (await paths["fast"].post("/graphql", json={"query": next(q for q, _ in ANALYTICS if "reviewDate" in q)})).json()["data"]
+    contracts = [c for o in opportunities["jointProcurementOpportunities"] for c in o["contracts"]]
+    assert len(contracts) > 200 and any(c["maxExtensionDate"] is None for c in contracts)
+
+
+async def test_analytics_the_records_cannot_answer_plainly_go_to_the_normal_path(paths):
+    for query, variables in ANALYTICS_DECLINED:
+        _, fast = await both(paths, query, variables)
+        assert not fast, f"fast path answered: {query}"
+
+
+def test_each_loaded_field_reads_its_dataloader_as_the_fast_path_does():
+    # fastpath_records.LOADED stands for these resolvers: a resolver that does more must leave the table.
+    for (type_name, name), (attribute, loader) in LOADED.items():
+        field = schema.get_field_for_type(name, type_name)
+        assert field is not None and field.base_resolver is not None and not field.extensions
+        body = inspect.getsource(field.base_resolver.wrapped_func).split(":\n", 1)[1].split("#")[0].strip()
+        assert body.startswith(f"return await info.context.loaders.{loader}.load(self.{attribute})"), (type_name, name, body)
+
+
+async def test_members_only_analytics_keep_their_permission(paths, session_db):
+    key = await create_key(session_db, "Fast path member", Role.MEMBER, [])
+    member = {"authorization": f"Bearer {key}"}
+    for skill in ("Cyber security", "GIS"):
+        response, fast = await both(paths, SKILLS, {"s": skill}, member)
+        assert fast and response.json()["data"]["skillsExchange"], skill
+    response, fast = await both(paths, SKILLS, {"s": "Cyber security"})  # the same document, anonymous
+    assert not fast
+    body = response.json()
+    assert body["data"] == {"skillsExchange": None} and body["errors"][0]["extensions"]["code"] == "SIGN_IN_REQUIRED"
 
 
 async def test_one_statement_per_request_and_the_trace_reports_it(paths, tmp_path):

@@ -88,13 +88,13 @@ class ProcurementOpportunity:
     @classmethod
     def of(cls, row: dict[str, Any], boroughs: dict[str, Borough]) -> "ProcurementOpportunity":
         """From an item of analytics_joint_procurement: its boroughs are codes into `boroughs` (one record
-        per borough, shared), its contracts lists (`_contract`)."""
+        per borough, shared), its contracts lists (`_contract`), its window's dates ISO text."""
         return cls(
             System.of(row["system"]),
             [boroughs[code] for code in row["boroughs"]],
             [_contract(fields) for fields in row["contracts"]],
-            row["windowStart"],
-            row["windowEnd"],
+            dt.date.fromisoformat(row["windowStart"]),
+            dt.date.fromisoformat(row["windowEnd"]),
             row["combinedValueGbp"],
         )
 

@@ -7,7 +7,8 @@
 // UK demo's 38,462 pairs in the default 24 months; all 101,567 contracts fit too.
 // The answer is long (the UK demo's default: 100 systems, 14,837 contracts, 10,600 borough entries), so it
 // is shaped for decoding: each contract a list (read by `_contract` in graph/analytics.py) with its
-// dates as ISO text (the driver builds a Python object per Neo4j date, which cost more than reading them),
+// dates (and the window's) as ISO text (the driver builds a Python object per Neo4j date, which cost more
+// than reading them; the rows are then read without a walk for dates, Database.read_decoded),
 // each opportunity's boroughs as codes, and every borough's map once, in `boroughs`.
 // COVERS always ends at a System and WITH at a Supplier (docs/graph-model.md): no label checks.
 // One row: `missingArea` (the $serviceArea named no service area), `items` and `boroughs`.
@@ -45,8 +46,8 @@ CALL (missingArea) {
                manufacturer: head([(s)-[:MADE_BY]->(m) | m {.id, .name, .sme, .vcse, .companyNumber}])},
     boroughs: COLLECT { UNWIND members AS m RETURN m.code ORDER BY m.name, m.code },
     contracts: contracts,
-    windowStart: windowStart,
-    windowEnd: windowEnd,
+    windowStart: toString(windowStart),
+    windowEnd: toString(windowEnd),
     combinedValueGbp: CASE WHEN valued > 0 THEN toFloat(total) END
   }) AS items
   // Every borough's map, not only those named: a few hundred maps. Collecting each item's members once more

@@ -61,9 +61,10 @@ NARROW = {
 
 
 async def _one(db: Database, query: str, **params: Any) -> dict[str, Any]:
-    """The statements answer in a single row (found/missing flags plus the items)."""
+    """The statements answer in a single row (found/missing flags plus the items). None of them returns a Neo4j
+    date (analytics_joint_procurement gives its dates as ISO text), so the rows are read as decoded."""
     try:
-        return (await db.read(query, **params))[0]
+        return (await db.read_decoded(query, **params))[0]
     except QueryTooCostly as stopped:
         raise stopped.narrowed(NARROW[query]) from stopped
 

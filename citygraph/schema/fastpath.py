@@ -2,7 +2,10 @@
 (graph/projection.py) whose result already has the response's shape, put into the response as it is: no
 resolvers, no DataLoaders, no graphql-core field completion, which is where most of a large query's time went.
 
-Whatever it does not know makes the translator decline, and strawberry answers as always: analytics, search,
+A query made only of analytics goes to their own fast path (schema/fastpath_records.py: the same resolvers,
+their records shaped without graphql-core), sharing the plan cache below.
+
+Whatever it does not know makes the translator decline, and strawberry answers as always: search,
 members-only fields, introspection, directives other than @include/@skip, `aggregate`, a connection inside a
 connection, several differently shaped `node`s of one connection, an argument the normal path would refuse,
 and a null where the schema promises a value (the normal path then reports the error with its path).
@@ -24,31 +27,26 @@ from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     GraphQLEnumType,
-    GraphQLError,
-    GraphQLIncludeDirective,
     GraphQLObjectType,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
-    NamedTypeNode,
     OperationType,
     SelectionSetNode,
     get_named_type,
     is_non_null_type,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 from prometheus_client import Counter
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
-from strawberry.types.arguments import convert_arguments
 
 from citygraph.graph.projection import PAGED, PROPERTIES, RELATIONS, Node, Paged, Property, Related, project, statement
 from citygraph.resolvers.context import Context
 from citygraph.resolvers.errors import InputError
 from citygraph.resolvers.pagination import encode_cursor, window
+from citygraph.schema import fastpath_records
 from citygraph.schema.cost import selected_operation
+from citygraph.schema.selections import Decline, Selections
 from citygraph.schema.types import ContractWhere, SupplierWhere, SystemWhere
 
 log = logging.getLogger("citygraph.api")
@@ -62,10 +60,6 @@ WHERE = {"contracts": ContractWhere, "suppliers": SupplierWhere, "systems": Syst
 OPERATIONS = Counter("citygraph_fastpath_operations", "Operations the fast path answered or left to the normal path", ["outcome"])
 
 Read = Callable[[list[Any]], Any]  # one response value from the list of an object's column values
-
-
-class Decline(Exception):
-    """Not for the fast path: the normal path answers this request."""
 
 
 def _scalar(index: int, non_null: bool, allowed: frozenset[str] | None) -> Read:
@@ -160,81 +154,16 @@ class _Connection:
         return edge
 
 
-class _Translator:
+class _Translator(Selections):
     """GraphQL AST + coerced variables → the projection's Node tree and the functions that shape its result."""
 
     def __init__(self, execution_context: ExecutionContext, document: DocumentNode, variables: VariableValues, max_page_size: int):
-        self.schema = execution_context.schema
-        self.types = self.schema._schema.type_map
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        self.variables = variables
+        super().__init__(execution_context, document, variables)
         self.max_page_size = max_page_size
 
     def root(self, selection_set: SelectionSetNode) -> tuple[list[Related | Paged], Callable[[list[Any]], dict[str, Any]]]:
         node, build = self.object("Query", [selection_set], in_page=False)
         return list(node.columns), build  # type: ignore[arg-type]
-
-    def collect(self, selection_sets: list[SelectionSetNode], type_name: str) -> dict[str, list[FieldNode]]:
-        """Fields by response key, in the order they first appear: graphql-core's CollectFields for object types."""
-        grouped: dict[str, list[FieldNode]] = {}
-        visited: set[str] = set()
-
-        def walk(selection_set: SelectionSetNode) -> None:
-            for selection in selection_set.selections:
-                if not self.included(selection):
-                    continue
-                if isinstance(selection, FieldNode):
-                    key = selection.alias.value if selection.alias else selection.name.value
-                    grouped.setdefault(key, []).append(selection)
-                elif isinstance(selection, InlineFragmentNode):
-                    self.same_type(selection.type_condition, type_name)
-                    walk(selection.selection_set)
-                else:
-                    name = selection.name.value
-                    if name in visited:
-                        continue
-                    visited.add(name)
-                    fragment = self.fragments.get(name)
-                    if fragment is None:
-                        raise Decline
-                    self.same_type(fragment.type_condition, type_name)
-                    walk(fragment.selection_set)
-
-        for selection_set in selection_sets:
-            walk(selection_set)
-        return grouped
-
-    def included(self, node: Any) -> bool:
-        for directive in node.directives or ():
-            if directive.name.value not in ("include", "skip"):
-                raise Decline  # @defer, @stream or anything else: the normal path knows what to do
-        if node.directives:
-            skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-            if skip is not None and skip["if"] is True:
-                return False
-            include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-            if include is not None and include["if"] is False:
-                return False
-        return True
-
-    @staticmethod
-    def same_type(condition: NamedTypeNode | None, type_name: str) -> None:
-        # Every translatable type is an object type: a fragment on anything else is left to the normal path.
-        if condition is not None and condition.name.value != type_name:
-            raise Decline
-
-    def arguments(self, type_name: str, name: str, node: FieldNode) -> dict[str, Any]:
-        """The field's arguments as its resolver receives them (coerced, defaults applied, inputs converted)."""
-        definition = self.types[type_name].fields[name]  # type: ignore[union-attr]
-        field = self.schema.get_field_for_type(name, type_name)
-        if field is None:
-            raise Decline
-        try:
-            given = get_argument_values(definition, node, self.variables)
-        except GraphQLError as error:
-            raise Decline from error
-        converter = self.schema.schema_converter  # type: ignore[attr-defined]
-        return convert_arguments(given, field.arguments, scalar_registry=converter.scalar_registry, config=self.schema.config)
 
     def object(self, type_name: str, selection_sets: list[SelectionSetNode], in_page: bool) -> tuple[Node, Callable[[list[Any]], dict[str, Any]]]:
         object_type = self.types[type_name]
@@ -353,10 +282,19 @@ class Plan:
     params: dict[str, Any]
     build: Callable[[list[Any]], dict[str, Any]]
 
+    async def run(self, context: Context) -> dict[str, Any]:
+        try:
+            values = await project(context.db, self.text, self.params)
+        except Exception as error:  # noqa: BLE001 - the normal path runs it again and reports the failure its way
+            log.warning("request %s: fast path failed (%s: %s); the normal path answers", context.request_id, type(error).__name__, error)
+            raise Decline from error
+        return self.build(values)
+
 
 # Translations by request (document, operation, variables, page cap): a dashboard asks the same few again and
 # again. Declined requests are remembered too (as None). Bounded by count; keys are digests, not documents.
-PLANS: LRUCache[bytes, Plan | None] = LRUCache(maxsize=1024)
+# Nothing in a plan depends on the caller: a members-only analytic is checked when its plan runs.
+PLANS: LRUCache[bytes, Plan | fastpath_records.RecordsPlan | None] = LRUCache(maxsize=1024)
 _UNKNOWN = object()
 
 
@@ -368,7 +306,9 @@ def _plan_key(execution_context: ExecutionContext, max_page_size: int) -> bytes:
     return digest.digest()
 
 
-def translate(execution_context: ExecutionContext, context: Context) -> Plan | None:
+def translate(execution_context: ExecutionContext, context: Context) -> Plan | fastpath_records.RecordsPlan | None:
+    """An analytics query becomes a RecordsPlan (schema/fastpath_records.py), a plain entity query one
+    statement (Plan); anything else None."""
     document = execution_context.graphql_document
     try:
         if document is None:
@@ -381,6 +321,10 @@ def translate(execution_context: ExecutionContext, context: Context) -> Plan | N
         )
         if not isinstance(variables, VariableValues):
             raise Decline  # the normal path reports the variables' errors
+        shaper = fastpath_records.Shaper(execution_context, document, variables)
+        analytics = fastpath_records.plan(shaper, operation.selection_set)
+        if analytics is not None:
+            return analytics
         translator = _Translator(execution_context, document, variables, context.settings.max_page_size)
         fields, build = translator.root(operation.selection_set)
         if not fields:
@@ -392,7 +336,7 @@ def translate(execution_context: ExecutionContext, context: Context) -> Plan | N
 
 
 async def answer(execution_context: ExecutionContext) -> dict[str, Any] | None:
-    """The response's `data` from one statement, or None when the normal path should answer."""
+    """The response's `data` from the fast path, or None when the normal path should answer."""
     context = execution_context.context
     if not isinstance(context, Context) or not context.settings.fastpath:
         return None
@@ -406,12 +350,7 @@ async def answer(execution_context: ExecutionContext) -> dict[str, Any] | None:
     try:
         if plan is None:
             raise Decline
-        try:
-            values = await project(context.db, plan.text, plan.params)
-        except Exception as error:  # noqa: BLE001 - the normal path runs it again and reports the failure its way
-            log.warning("request %s: fast path failed (%s: %s); the normal path answers", context.request_id, type(error).__name__, error)
-            raise Decline from error
-        data = plan.build(values)
+        data = await plan.run(context)  # type: ignore[union-attr]
     except Decline:
         OPERATIONS.labels("declined").inc()
         return None
