@@ -1,5 +1,7 @@
 """The first slice through every layer: seed the councils, ask for them over HTTP."""
 
+import logging
+
 import httpx
 
 from citygraph.graph.database import Database
@@ -83,3 +85,13 @@ def test_settings_read_only_their_own_variables(monkeypatch):
     assert settings.embedded
     monkeypatch.setenv("CITYGRAPH_HOME", "/data/citygraph")
     assert str(Settings().home) == "/data/citygraph"
+
+
+async def test_no_notification_warnings_for_properties_never_written(db: Database, caplog):
+    """An optional property no row has written yet (the UK demo's suppliers have no `vcse`) made Neo4j send a
+    notification with every answer, which the driver logged as a WARNING per request: the driver asks for none."""
+    await seed(db)
+    with caplog.at_level(logging.INFO, logger="neo4j"):
+        rows = await db.run_text("MATCH (b:Borough) RETURN b.propertyNeverWritten AS missing LIMIT 1")
+    assert rows == [{"missing": None}]
+    assert not [r for r in caplog.records if r.name.startswith("neo4j") and "notification" in r.getMessage()]

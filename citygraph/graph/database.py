@@ -133,8 +133,14 @@ class Database:
 
     def __init__(self, connection: Connection):
         self.connection = connection
+        # No notifications: the statements are fixed and reviewed, and on a graph where an optional property
+        # was never written (e.g. `vcse` in the UK demo) Neo4j would warn on every request, which the driver
+        # logs as a WARNING each time.
         self.driver: AsyncDriver = AsyncGraphDatabase.driver(
-            connection.uri, auth=(connection.user, connection.password), max_connection_pool_size=50
+            connection.uri,
+            auth=(connection.user, connection.password),
+            max_connection_pool_size=50,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
         )
 
     async def close(self) -> None:
