@@ -143,9 +143,10 @@ async def timed(
 ) -> tuple[float, float | None]:  # fmt: skip
     """Wall and Neo4j CPU seconds to write `rows` in `transactions` concurrent transactions (contracts split
     between them, the few other rows in the first), then removes what was written."""
-    parts = [{kind: (r if kind == "contracts" else (r if i == 0 else [])) for kind, r in rows.items()} for i in range(transactions)]
-    for i, part in enumerate(parts):
-        part["contracts"] = rows["contracts"][i::transactions]
+    parts = [
+        {kind: (r[i::transactions] if kind == "contracts" else r if i == 0 else []) for kind, r in rows.items()}
+        for i in range(transactions)
+    ]
     before, started = cpu_seconds(neo4j_pid), time.perf_counter()
     await asyncio.gather(*(write_all(driver, statements, part) for part in parts))
     wall, after = time.perf_counter() - started, cpu_seconds(neo4j_pid)
@@ -177,7 +178,9 @@ async def bench(args: argparse.Namespace, embedded: EmbeddedNeo4j) -> None:
         print(f"{'variant':34} {'wall s':>7} {'Neo4j CPU s':>12} {'bundle rows/s':>14}   (median of {args.repeats})")
         for name, statements in (("bare", BARE), ("as stored", STORED)):
             for transactions in (1, 2):
-                results = [await timed(driver, db, statements, rows, transactions, neo4j_pid) for _ in range(args.repeats)]
+                results = [
+                    await timed(driver, db, statements, rows, transactions, neo4j_pid) for _ in range(args.repeats)
+                ]
                 wall = statistics.median(w for w, _ in results)
                 cpus = [c for _, c in results if c is not None]
                 cpu = f"{statistics.median(cpus):12.1f}" if cpus else f"{'-':>12}"

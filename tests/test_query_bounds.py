@@ -73,6 +73,18 @@ async def test_the_memory_limit_is_reported_at_once_not_retried(patient, caplog)
     assert not [r for r in caplog.records if "retried" in r.getMessage()]
 
 
+async def test_the_analytics_one_round_trip_read_is_stopped_the_same_way(bounded, patient, monkeypatch, caplog):
+    """Database.read_decoded (every analytic) reads in one auto-commit round trip, not a managed transaction:
+    the timeout and the memory limit still stop it, and it is not asked again."""
+    caplog.set_level(logging.WARNING, logger="neo4j")
+    for db, statement, bound in ((bounded, SLOW, "time"), (patient, HUGE, "memory")):
+        monkeypatch.setattr("citygraph.graph.database.cypher", lambda name, statement=statement: statement)
+        with pytest.raises(QueryTooCostly) as stopped:
+            await db.read_decoded("analytics_shared_systems")
+        assert stopped.value.bound == bound
+    assert not [r for r in caplog.records if "retried" in r.getMessage()]
+
+
 async def test_writes_have_their_own_wider_timeout(neo4j_connection):
     settings = Settings(
         NEO4J_URI=neo4j_connection.uri, CITYGRAPH_QUERY_TIMEOUT_S=2.5, CITYGRAPH_WRITE_TIMEOUT_S=120

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Literal, LiteralString
+from typing import Any, Literal, LiteralString, TypeVar
 
 import neo4j
 from neo4j import (
@@ -16,7 +16,7 @@ from neo4j import (
     EagerResult,
     RoutingControl,
 )
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.time import Date, DateTime
 
 from citygraph.graph.embedded import EmbeddedNeo4j
@@ -24,6 +24,7 @@ from citygraph.graph.settings import Settings
 from citygraph.queries import cypher
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 DEFAULT_QUERY_TIMEOUT_S = 10.0  # CITYGRAPH_QUERY_TIMEOUT_S
 DEFAULT_WRITE_TIMEOUT_S = 600.0  # CITYGRAPH_WRITE_TIMEOUT_S
@@ -79,6 +80,16 @@ commit_observers: list[Callable[[], None]] = []
 # (version.stamp: counter and time) differs from every earlier one. Every other `write` moves it in its own
 # transaction, so no cached response outlives a change.
 _UNSEEN_WRITES = ("import_lock_", "import_stage_", "clear_graph")
+
+
+def _too_costly(error: Neo4jError, timeout_s: float) -> "QueryTooCostly | None":
+    """What to raise at once for a statement Neo4j stopped at its timeout or memory limit (the driver would
+    retry the memory one); None for any other error."""
+    if error.code in _TIMED_OUT:
+        return QueryTooCostly("time", timeout_s)
+    if error.code in _OUT_OF_MEMORY:
+        return QueryTooCostly("memory", timeout_s)
+    return None
 
 
 @dataclass(frozen=True)
@@ -151,17 +162,36 @@ class Database:
         await self.driver.verify_connectivity()
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        return await self._run(cypher(query), params, RoutingControl.READ, query)
+        return await self._read(cypher(query), params, query)
 
     async def read_decoded(self, query: str, **params: Any) -> list[Row]:
         """`read` without `_native`'s walk: the rows as the driver decoded them, for a statement that returns no
         Neo4j date or datetime (the analytics give dates as ISO text). On a long answer the walk over every value
         cost a tenth of the request (the UK demo's joint procurement: ~280,000 values)."""
-        return await self._run(cypher(query), params, RoutingControl.READ, query, native=False)
+        return await self._read(cypher(query), params, query, native=False)
 
     async def read_statement(self, statement: LiteralString, **params: Any) -> list[Row]:
         """A named statement with its compiled filter and sort in place (citygraph/graph/filters.py)."""
-        return await self._run(statement, params, RoutingControl.READ, "filtered")
+        return await self._read(statement, params, "filtered")
+
+    async def _read(
+        self, statement: LiteralString, params: dict[str, Any], name: str, native: bool = True
+    ) -> list[Row]:
+        """One auto-commit read (`_read_once`); where that fails in a way a retry could mend (a lost
+        connection, a cluster member gone), the managed read, which retries. Stopped at the timeout or the
+        memory limit: QueryTooCostly at once, as `_execute` does."""
+
+        def row(record: neo4j.Record) -> Row:
+            return _native(dict(record.items())) if native else dict(record.items())
+
+        try:
+            return await self._read_once(statement, params, name, row)
+        except (Neo4jError, DriverError) as error:
+            if isinstance(error, Neo4jError) and (costly := _too_costly(error, self.connection.query_timeout_s)):
+                raise costly from error
+            if not error.is_retryable():
+                raise
+        return await self._run(statement, params, RoutingControl.READ, name, native=native)
 
     async def write(self, query: str, **params: Any) -> list[Row]:
         bump = not query.startswith(_UNSEEN_WRITES)
@@ -182,20 +212,26 @@ class Database:
     async def read_values(self, statement: LiteralString, params: dict[str, Any]) -> list[list[Any]]:
         """Rows as lists of values, as the driver decoded them: for a statement that returns the response's
         shape with dates as strings already (graph/projection.py), where `_native`'s walk over every value
-        and every row's dict would only cost time."""
+        and every row's dict would only cost time. Nothing is retried here: the fast path's caller falls back
+        to the normal path on any error, and that path retries and reports as usual."""
+        return await self._read_once(statement, params, "projection", neo4j.Record.values)
+
+    async def _read_once(
+        self, statement: LiteralString, params: dict[str, Any], name: str, row: Callable[[neo4j.Record], T]
+    ) -> list[T]:
+        """One auto-commit read with the query timeout: RUN and PULL go out together and no COMMIT follows,
+        one round trip where a managed transaction takes two (BEGIN with RUN, then COMMIT) — a third of the
+        server's CPU for a small answer (a profile of supplierConcentration over HTTP). Not retried."""
         started = time.perf_counter()
-        # One auto-commit read: RUN and PULL go out together and no COMMIT follows, one round trip where a
-        # managed transaction takes two. Nothing is retried here: the fast path's caller falls back to the
-        # normal path on any error, and that path retries and reports as usual.
         async with self.driver.session(
             database=self.connection.database,
             default_access_mode=neo4j.READ_ACCESS,
             bookmark_manager=self.driver.execute_query_bookmark_manager,
         ) as session:
             result = await session.run(neo4j.Query(statement, timeout=self.connection.query_timeout_s), params)
-            rows = [record.values() async for record in result]
+            rows = [row(record) async for record in result]
             summary = await result.consume()
-        self._observe("projection", summary, started)
+        self._observe(name, summary, started)
         return rows
 
     async def _run(
@@ -243,10 +279,8 @@ class Database:
                     await (await tx.run(cypher("graph_version_bump"))).consume()
                 return result
             except Neo4jError as error:
-                if error.code in _TIMED_OUT:
-                    raise QueryTooCostly("time", timeout_s) from error
-                if error.code in _OUT_OF_MEMORY:
-                    raise QueryTooCostly("memory", timeout_s) from error
+                if costly := _too_costly(error, timeout_s):
+                    raise costly from error
                 raise
 
         async with self.driver.session(
