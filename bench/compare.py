@@ -294,7 +294,10 @@ async def measure(args: argparse.Namespace, queries: list[Query], levels: list[i
         peer = start_peer(uri, "neo4j", password, "neo4j", peer_port, home / "peer.log")
         servers.append(peer)
 
-        connector = aiohttp.TCPConnector(limit=max(levels) * 4)
+        # Idle connections are dropped by the client before the servers drop them (uvicorn and Node both after
+        # 5 s): a target waits out the other targets' cells, and a request sent on a connection the server is
+        # closing at that moment failed the whole run ("Cannot write to closing transport").
+        connector = aiohttp.TCPConnector(limit=max(levels) * 4, keepalive_timeout=2)
         timeout = aiohttp.ClientTimeout(total=120)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             for process, port in ((cold, cold_port), (warm, warm_port)):
