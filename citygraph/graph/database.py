@@ -139,6 +139,15 @@ def _native(value: Any) -> Any:
     return value
 
 
+def _native_row(record: neo4j.Record) -> Row:
+    return _native(dict(record.items()))
+
+
+def _decoded_row(record: neo4j.Record) -> Row:
+    """A row as the driver decoded it: for statements that return no Neo4j date or datetime."""
+    return dict(record.items())
+
+
 class Database:
     """One async driver, one database. Reads go through read transactions so a cluster can spread them."""
 
@@ -162,28 +171,24 @@ class Database:
         await self.driver.verify_connectivity()
 
     async def read(self, query: str, **params: Any) -> list[Row]:
-        return await self._read(cypher(query), params, query)
+        return await self._read(cypher(query), params, query, _native_row)
 
     async def read_decoded(self, query: str, **params: Any) -> list[Row]:
         """`read` without `_native`'s walk: the rows as the driver decoded them, for a statement that returns no
         Neo4j date or datetime (the analytics give dates as ISO text). On a long answer the walk over every value
         cost a tenth of the request (the UK demo's joint procurement: ~280,000 values)."""
-        return await self._read(cypher(query), params, query, native=False)
+        return await self._read(cypher(query), params, query, _decoded_row)
 
     async def read_statement(self, statement: LiteralString, **params: Any) -> list[Row]:
         """A named statement with its compiled filter and sort in place (citygraph/graph/filters.py)."""
-        return await self._read(statement, params, "filtered")
+        return await self._read(statement, params, "filtered", _native_row)
 
     async def _read(
-        self, statement: LiteralString, params: dict[str, Any], name: str, native: bool = True
+        self, statement: LiteralString, params: dict[str, Any], name: str, row: Callable[[neo4j.Record], Row]
     ) -> list[Row]:
         """One auto-commit read (`_read_once`); where that fails in a way a retry could mend (a lost
         connection, a cluster member gone), the managed read, which retries. Stopped at the timeout or the
         memory limit: QueryTooCostly at once, as `_execute` does."""
-
-        def row(record: neo4j.Record) -> Row:
-            return _native(dict(record.items())) if native else dict(record.items())
-
         try:
             return await self._read_once(statement, params, name, row)
         except (Neo4jError, DriverError) as error:
@@ -191,7 +196,7 @@ class Database:
                 raise costly from error
             if not error.is_retryable():
                 raise
-        return await self._run(statement, params, RoutingControl.READ, name, native=native)
+        return await self._run(statement, params, RoutingControl.READ, name, row=row)
 
     async def write(self, query: str, **params: Any) -> list[Row]:
         bump = not query.startswith(_UNSEEN_WRITES)
@@ -241,14 +246,12 @@ class Database:
         routing: RoutingControl,
         name: str,
         bump_version: bool = False,
-        native: bool = True,
+        row: Callable[[neo4j.Record], Row] = _native_row,
     ) -> list[Row]:
         started = time.perf_counter()
         result = await self._execute(statement, params, routing, bump_version)
         self._observe(name, result.summary, started)
-        if not native:
-            return [dict(record.items()) for record in result.records]
-        return [_native(dict(record.items())) for record in result.records]
+        return [row(record) for record in result.records]
 
     @staticmethod
     def _observe(name: str, summary: neo4j.ResultSummary, started: float) -> None:
