@@ -127,6 +127,13 @@ def floor_rows(seed: int) -> tuple[dict[str, list[dict[str, Any]]], dict[str, li
     return hubs, rows, sum(len(t) for t in tables.values())
 
 
+async def remove_written(db: Database) -> None:
+    """Deletes the contracts and relationships a timed write made, in chunks; the hubs stay."""
+    for statement in REMOVE:
+        while (await db.run_text(statement, write=True))[0]["deleted"]:
+            pass
+
+
 async def write_all(driver: AsyncDriver, statements: dict[str, str], rows: dict[str, list[dict[str, Any]]]) -> None:
     async def work(tx: Any) -> None:
         for kind, statement in statements.items():
@@ -150,9 +157,7 @@ async def timed(
     before, started = cpu_seconds(neo4j_pid), time.perf_counter()
     await asyncio.gather(*(write_all(driver, statements, part) for part in parts))
     wall, after = time.perf_counter() - started, cpu_seconds(neo4j_pid)
-    for statement in REMOVE:
-        while (await db.run_text(statement, write=True))[0]["deleted"]:
-            pass
+    await remove_written(db)
     return wall, (None if before is None or after is None else after - before)
 
 
@@ -172,9 +177,7 @@ async def bench(args: argparse.Namespace, embedded: EmbeddedNeo4j) -> None:
             await db.run_text(statement, write=True)
         await db.run_text("CALL db.awaitIndexes(300)")
         await write_all(driver, BARE, rows)  # a warm-up: Neo4j's first write of this shape compiles its code
-        for statement in REMOVE:
-            while (await db.run_text(statement, write=True))[0]["deleted"]:
-                pass
+        await remove_written(db)
         print(f"{'variant':34} {'wall s':>7} {'Neo4j CPU s':>12} {'bundle rows/s':>14}   (median of {args.repeats})")
         for name, statements in (("bare", BARE), ("as stored", STORED)):
             for transactions in (1, 2):
